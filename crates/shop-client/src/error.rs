@@ -1,0 +1,78 @@
+//! The typed error every client call returns.
+
+use crate::wire::ProblemDetails;
+
+/// Why a call to another service did not produce the expected answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The service answered with a problem+json error.
+    #[error("{service} answered {status} ({code})", status = .problem.status, code = .problem.code)]
+    Problem {
+        service: &'static str,
+        problem: Box<ProblemDetails>,
+    },
+    /// The service answered a non-2xx status without a problem body.
+    #[error("{service} answered {status} without a problem body")]
+    UnexpectedStatus { service: &'static str, status: u16 },
+    /// The service could not be reached (refused, DNS, reset).
+    #[error("{service} is unreachable")]
+    Unreachable {
+        service: &'static str,
+        #[source]
+        source: reqwest_middleware::Error,
+    },
+    /// The service did not answer within the client's timeout.
+    #[error("{service} timed out")]
+    Timeout { service: &'static str },
+    /// The service answered 2xx but the body was not what the contract says.
+    #[error("{service} sent a body that does not decode")]
+    Decode {
+        service: &'static str,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The request could not be built (bad path or base URL).
+    #[error("invalid request to {service}: {reason}")]
+    InvalidRequest {
+        service: &'static str,
+        reason: String,
+    },
+}
+
+impl ClientError {
+    /// The problem's stable `code`, when the service answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Problem { problem, .. } => Some(&problem.code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status the service answered, when it answered at all.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Problem { problem, .. } => Some(problem.status),
+            Self::UnexpectedStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// True when the service could not be asked at all or did not answer in
+    /// time: the outcome of the call is unknown to the caller.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Unreachable { .. } | Self::Timeout { .. })
+            || matches!(self.status(), Some(502..=504))
+    }
+
+    /// Which service the call was for.
+    pub fn service(&self) -> &'static str {
+        match self {
+            Self::Problem { service, .. }
+            | Self::UnexpectedStatus { service, .. }
+            | Self::Unreachable { service, .. }
+            | Self::Timeout { service }
+            | Self::Decode { service, .. }
+            | Self::InvalidRequest { service, .. } => service,
+        }
+    }
+}

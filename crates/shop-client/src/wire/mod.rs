@@ -1,0 +1,10 @@
+//! Wire types shared by the servers and their clients (serde only).
+
+pub mod catalogue;
+mod health;
+mod page;
+mod problem;
+
+pub use page::Page;
+pub use health::{CheckResult, CheckStatus, HealthReport, HealthStatus};
+pub use problem::ProblemDetails;

@@ -1,0 +1,23 @@
+//! The service runtime every shop service shares.
+//!
+//! A service is built from these parts: [`config`] reads settings from the
+//! environment, [`telemetry`] sets up JSON logs and tracing, [`db`] and
+//! [`redis`] give pools, [`health`] and [`metrics`] answer operators, and
+//! [`server`] binds everything into an [`Application`] that `main` and the tests
+//! start the same way. With the `testing` feature, [`testing`] spawns a service
+//! on port 0 against a fresh database.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod metrics;
+pub mod pagination;
+pub mod redis;
+pub mod server;
+pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use error::Problem;
+pub use server::Application;

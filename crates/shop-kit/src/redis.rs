@@ -1,0 +1,75 @@
+//! The Redis pool (deadpool-redis), with one key prefix per deployment or test.
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use deadpool_redis::{Config, Connection, Pool, Runtime};
+
+use crate::config::RedisSettings;
+
+pub use deadpool_redis::redis;
+
+/// A Redis pool whose keys all start with the configured prefix.
+#[derive(Clone)]
+pub struct RedisPool {
+    pool: Pool,
+    prefix: Arc<str>,
+    timeout: Duration,
+}
+
+impl RedisPool {
+    /// Builds the pool. No connection is opened until one is needed, so a
+    /// Redis outage at start-up degrades the service instead of stopping it.
+    pub fn new(settings: &RedisSettings) -> anyhow::Result<Self> {
+        let pool = Config::from_url(settings.url.as_str())
+            .builder()
+            .context("invalid configuration: REDIS_URL")?
+            .max_size(settings.pool_size)
+            .wait_timeout(Some(settings.timeout))
+            .create_timeout(Some(settings.timeout))
+            .recycle_timeout(Some(settings.timeout))
+            .runtime(Runtime::Tokio1)
+            .build()
+            .context("invalid configuration: REDIS_URL: cannot build the pool")?;
+        Ok(Self {
+            pool,
+            prefix: Arc::from(settings.key_prefix.as_str()),
+            timeout: settings.timeout,
+        })
+    }
+
+    /// `suffix` with the prefix in front: every key goes through here.
+    pub fn key(&self, suffix: &str) -> String {
+        format!("{}{suffix}", self.prefix)
+    }
+
+    /// The per-command deadline callers should apply.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// A connection from the pool.
+    pub async fn get(&self) -> anyhow::Result<Connection> {
+        self.pool.get().await.context("no Redis connection")
+    }
+
+    /// The pool's current size and idle connections.
+    pub fn status(&self) -> deadpool_redis::Status {
+        self.pool.status()
+    }
+
+    /// `PING` within the timeout.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        let work = async {
+            let mut conn = self.get().await?;
+            redis::cmd("PING")
+                .query_async::<String>(&mut conn)
+                .await
+                .context("PING failed")
+        };
+        tokio::time::timeout(self.timeout, work)
+            .await
+            .context("PING timed out")??;
+        Ok(())
+    }
+}

@@ -1,0 +1,230 @@
+//! Server bootstrap: the middleware stack, the shared routes and [`Application`].
+
+use std::net::TcpListener;
+
+use actix_web::{
+    App, HttpMessage, HttpResponse, HttpServer,
+    body::MessageBody,
+    dev::{Server, ServiceRequest, ServiceResponse},
+    error::{JsonPayloadError, PathError, QueryPayloadError},
+    http::header::{HeaderName, HeaderValue},
+    middleware::{Next, from_fn},
+    web,
+};
+use opentelemetry::{global, propagation::Extractor, trace::TraceContextExt as _};
+use shop_client::context::REQUEST_ID;
+use tracing::Span;
+use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder, TracingLogger};
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+
+use crate::{Problem, config::ServerSettings, health::Health, metrics::Metrics};
+
+/// The header carrying the request id end to end.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The request id of a request, in its extensions.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// A bound, configured server that has not started serving yet.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `settings.host:settings.port` (port 0 picks a free one) and builds
+    /// the server with the shared middleware and routes plus `configure`.
+    pub fn build<F>(
+        settings: &ServerSettings,
+        health: Health,
+        metrics: Metrics,
+        configure: F,
+    ) -> anyhow::Result<Self>
+    where
+        F: Fn(&mut web::ServiceConfig) + Send + Clone + 'static,
+    {
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port)).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {}:{} (HOST, PORT): {e}",
+                settings.host,
+                settings.port
+            )
+        })?;
+        let port = listener.local_addr()?.port();
+        let health = web::Data::new(health);
+        let metrics = web::Data::new(metrics);
+        let body_limit = settings.body_limit_bytes;
+        let server = HttpServer::new(move || {
+            App::new()
+                // Innermost first: metrics see the final status, the tracing
+                // span sees the request id, and the request id wraps it all.
+                .wrap(from_fn(crate::metrics::record))
+                .wrap(TracingLogger::<ShopRootSpan>::new())
+                .wrap(from_fn(request_id))
+                .app_data(health.clone())
+                .app_data(metrics.clone())
+                .app_data(extractor_config(body_limit))
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .app_data(web::PayloadConfig::new(body_limit))
+                .configure(crate::health::config)
+                .configure(crate::metrics::config)
+                .configure(configure.clone())
+                .default_service(web::to(not_found))
+        })
+        .workers(settings.workers)
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains in-flight requests for up to
+    /// `SHUTDOWN_TIMEOUT_SECS` before returning.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn extractor_config(body_limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(body_limit)
+        .error_handler(|error, _req| json_error(error).into())
+}
+
+fn json_error(error: JsonPayloadError) -> Problem {
+    use actix_web::http::StatusCode;
+    match &error {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "Payload too large")
+                .detail("the request body is larger than this route accepts")
+        }
+        JsonPayloadError::ContentType => Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported media type",
+        )
+        .detail("send the body as application/json"),
+        JsonPayloadError::Deserialize(e) if e.is_data() => Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "Validation failed",
+        )
+        .detail(e.to_string()),
+        _ => Problem::bad_request("invalid_json", error.to_string()),
+    }
+}
+
+fn query_error(error: QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    Problem::bad_request("invalid_query", error.to_string()).into()
+}
+
+fn path_error(error: PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    Problem::bad_request("invalid_path", error.to_string()).into()
+}
+
+async fn not_found() -> Result<HttpResponse, Problem> {
+    Err(Problem::not_found("route"))
+}
+
+/// A request id a client sent is kept if it is short and printable; otherwise
+/// a fresh UUID v7 is used.
+fn acceptable_request_id(value: &HeaderValue) -> Option<String> {
+    let s = value.to_str().ok()?;
+    (!s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_graphic())).then(|| s.to_owned())
+}
+
+/// Middleware: gives every request an id (kept from `X-Request-Id` or new),
+/// makes it visible to logs, error bodies and outgoing calls, and echoes it.
+async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(acceptable_request_id)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = REQUEST_ID.scope(id.clone(), next.call(req)).await?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+    }
+    Ok(response)
+}
+
+struct ActixHeaders<'a>(&'a actix_web::http::header::HeaderMap);
+
+impl Extractor for ActixHeaders<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+/// The root span of every request: continues the caller's W3C trace context
+/// and carries `request_id` and `trace_id` into every log line.
+pub struct ShopRootSpan;
+
+impl RootSpanBuilder for ShopRootSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.0.clone())
+            .unwrap_or_default();
+        let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        let span = tracing::info_span!(
+            "http_request",
+            http.method = %request.method(),
+            http.route = %route,
+            http.target = %request.uri().path(),
+            http.status_code = tracing::field::Empty,
+            otel.name = %format!("{} {route}", request.method()),
+            otel.kind = "server",
+            otel.status_code = tracing::field::Empty,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+            request_id = %request_id,
+            trace_id = tracing::field::Empty,
+        );
+        let parent = global::get_text_map_propagator(|p| p.extract(&ActixHeaders(request.headers())));
+        if parent.span().span_context().is_valid() {
+            // Only fails when no OpenTelemetry layer is installed (some tests).
+            let _attached = span.set_parent(parent);
+        }
+        let trace_id = span.context().span().span_context().trace_id();
+        span.record("trace_id", tracing::field::display(trace_id));
+        span
+    }
+
+    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, actix_web::Error>) {
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
+
+/// Serves a service's OpenAPI document at `/openapi.json`.
+pub fn openapi(cfg: &mut web::ServiceConfig, doc: &utoipa::openapi::OpenApi) {
+    let body = doc.to_json().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "cannot serialise the OpenAPI document");
+        "{}".to_owned()
+    });
+    cfg.route(
+        "/openapi.json",
+        web::get().to(move || {
+            let body = body.clone();
+            async move { HttpResponse::Ok().content_type("application/json").body(body) }
+        }),
+    );
+}

@@ -1,0 +1,372 @@
+//! The test harness: a fresh database per test cloned from a migrated template,
+//! a Redis key prefix per test, and the service spawned on port 0.
+//!
+//! `TEST_DATABASE_URL` must name a role that may create databases (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); `TEST_REDIS_URL` a Redis
+//! (default `redis://127.0.0.1:6379`). `make test` starts both when needed.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a harness fails the test loudly
+
+use std::{
+    collections::hash_map::DefaultHasher,
+    hash::{Hash, Hasher},
+    path::Path,
+    time::Duration,
+};
+
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_migrations::EmbeddedMigrations;
+use url::Url;
+
+use crate::{
+    Application,
+    config::{DatabaseSettings, Env},
+};
+
+/// The admin connection URL for test databases.
+pub fn admin_url() -> Url {
+    let raw = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    Url::parse(&raw).expect("TEST_DATABASE_URL is not a URL")
+}
+
+/// The Redis URL for tests.
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+fn url_for(database: &str) -> Url {
+    let mut url = admin_url();
+    url.set_path(&format!("/{database}"));
+    url
+}
+
+async fn admin() -> AsyncPgConnection {
+    AsyncPgConnection::establish(admin_url().as_str())
+        .await
+        .expect("cannot connect to TEST_DATABASE_URL; run the tests with `make test`")
+}
+
+/// A hash of every file in the migrations folder, so a changed migration gets
+/// a new template instead of a stale one.
+fn migrations_fingerprint(dir: &Path) -> u64 {
+    let mut files: Vec<_> = walk(dir);
+    files.sort();
+    let mut hasher = DefaultHasher::new();
+    for file in files {
+        file.hash(&mut hasher);
+        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|e| {
+            let path = e.path();
+            if path.is_dir() { walk(&path) } else { vec![path] }
+        })
+        .collect()
+}
+
+/// A database that exists for one test and is dropped with it.
+pub struct TestDatabase {
+    name: String,
+    settings: DatabaseSettings,
+    /// Only the owner drops the database.
+    owner: bool,
+}
+
+impl TestDatabase {
+    /// A fresh, migrated database for `service`: cloned from a template that is
+    /// migrated once per set of migrations (under a lock shared by every test
+    /// process).
+    pub async fn migrated(service: &str, migrations: EmbeddedMigrations, migrations_dir: &Path) -> Self {
+        let template = format!("shop_tpl_{service}_{:016x}", migrations_fingerprint(migrations_dir));
+        let mut conn = admin().await;
+        let lock_key = i64::from_ne_bytes(migrations_fingerprint(migrations_dir).to_ne_bytes());
+        diesel::sql_query("SELECT pg_advisory_lock($1)")
+            .bind::<BigInt, _>(lock_key)
+            .execute(&mut conn)
+            .await
+            .expect("template lock");
+        let exists = database_exists(&mut conn, &template).await;
+        if !exists {
+            create_database(&mut conn, &format!("{template}_wip"), None).await;
+            let settings = settings_for(&format!("{template}_wip"));
+            crate::db::run_migrations(&settings, migrations).await.expect("migrating the template");
+            diesel::sql_query(format!(r#"ALTER DATABASE "{template}_wip" RENAME TO "{template}""#))
+                .execute(&mut conn)
+                .await
+                .expect("publishing the template");
+        }
+        diesel::sql_query("SELECT pg_advisory_unlock($1)")
+            .bind::<BigInt, _>(lock_key)
+            .execute(&mut conn)
+            .await
+            .expect("template unlock");
+        let name = fresh_name(service);
+        create_database(&mut conn, &name, Some(&template)).await;
+        Self { settings: settings_for(&name), name, owner: true }
+    }
+
+    /// A fresh database with no tables (start-up migrates it).
+    pub async fn empty(service: &str) -> Self {
+        let mut conn = admin().await;
+        let name = fresh_name(service);
+        create_database(&mut conn, &name, None).await;
+        Self { settings: settings_for(&name), name, owner: true }
+    }
+
+    /// A second handle on the same database (e.g. for a second instance of a
+    /// service); the database is dropped with the first handle only.
+    pub fn handle(&self) -> Self {
+        Self { name: self.name.clone(), settings: self.settings.clone(), owner: false }
+    }
+
+    /// The database's settings (URL, small pool, short timeouts).
+    pub fn settings(&self) -> &DatabaseSettings {
+        &self.settings
+    }
+
+    /// The database's URL.
+    pub fn url(&self) -> &Url {
+        &self.settings.url
+    }
+
+    /// Makes the database unreachable for the service: new connections are
+    /// refused and open ones are terminated.
+    pub async fn cut_connections(&self) {
+        let mut conn = admin().await;
+        diesel::sql_query(format!(r#"ALTER DATABASE "{}" ALLOW_CONNECTIONS false"#, self.name))
+            .execute(&mut conn)
+            .await
+            .expect("disallow connections");
+        diesel::sql_query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+            .bind::<Text, _>(&self.name)
+            .execute(&mut conn)
+            .await
+            .expect("terminate connections");
+    }
+
+    /// Undoes [`cut_connections`](Self::cut_connections).
+    pub async fn restore_connections(&self) {
+        let mut conn = admin().await;
+        diesel::sql_query(format!(r#"ALTER DATABASE "{}" ALLOW_CONNECTIONS true"#, self.name))
+            .execute(&mut conn)
+            .await
+            .expect("allow connections");
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if !self.owner {
+            return;
+        }
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime, which cannot block on itself.
+        let dropper = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let mut conn = AsyncPgConnection::establish(admin_url().as_str()).await.ok()?;
+                diesel::sql_query(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
+            })
+        });
+        let _ = dropper.join();
+    }
+}
+
+fn fresh_name(service: &str) -> String {
+    format!("shop_test_{service}_{}", uuid::Uuid::now_v7().simple())
+}
+
+fn settings_for(database: &str) -> DatabaseSettings {
+    DatabaseSettings {
+        url: url_for(database),
+        pool_size: 4,
+        timeout: Duration::from_secs(2),
+    }
+}
+
+async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let count: Count = diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+        .bind::<Text, _>(name)
+        .get_result(conn)
+        .await
+        .expect("pg_database lookup");
+    count.n > 0
+}
+
+async fn create_database(conn: &mut AsyncPgConnection, name: &str, template: Option<&str>) {
+    let template = template.map(|t| format!(r#" TEMPLATE "{t}""#)).unwrap_or_default();
+    diesel::sql_query(format!(r#"CREATE DATABASE "{name}"{template}"#))
+        .execute(conn)
+        .await
+        .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
+}
+
+/// A Redis key prefix owned by one test; its keys are deleted with it.
+pub struct TestRedis {
+    prefix: String,
+}
+
+impl TestRedis {
+    /// A new, unique prefix.
+    pub fn new(service: &str) -> Self {
+        Self {
+            prefix: format!("test:{service}:{}:", uuid::Uuid::now_v7().simple()),
+        }
+    }
+
+    /// The key prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+}
+
+impl Drop for TestRedis {
+    fn drop(&mut self) {
+        use crate::redis::redis::Commands as _;
+        let Ok(client) = crate::redis::redis::Client::open(redis_url()) else {
+            return;
+        };
+        let Ok(mut conn) = client.get_connection_with_timeout(Duration::from_secs(1)) else {
+            return;
+        };
+        let keys: Vec<String> = conn
+            .scan_match::<_, String>(format!("{}*", self.prefix))
+            .map(|iter| iter.filter_map(Result::ok).collect())
+            .unwrap_or_default();
+        if !keys.is_empty() {
+            let _: Result<(), _> = conn.del(keys);
+        }
+    }
+}
+
+/// The environment a service under test starts with: its database, a private
+/// Redis prefix, port 0, one worker, and `extra` on top.
+pub fn test_env(db: &TestDatabase, redis: &TestRedis) -> Env {
+    Env::from_pairs([
+        ("DATABASE_URL", db.url().to_string()),
+        ("DATABASE_POOL_SIZE", "4".to_owned()),
+        ("DATABASE_TIMEOUT_MS", "2000".to_owned()),
+        ("REDIS_URL", redis_url()),
+        ("REDIS_KEY_PREFIX", redis.prefix().to_owned()),
+        ("HOST", "127.0.0.1".to_owned()),
+        ("PORT", "0".to_owned()),
+        ("HTTP_WORKERS", "1".to_owned()),
+        ("SHUTDOWN_TIMEOUT_SECS", "1".to_owned()),
+        ("INTERNAL_API_TOKEN", "test-internal-token-0123456789".to_owned()),
+    ])
+}
+
+/// Starts a built application in the background; returns its base URL.
+pub fn spawn(app: Application) -> String {
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    address
+}
+
+/// Runs a service binary with an invalid `DATABASE_URL` and asserts that it
+/// stops with an error naming the variable.
+pub fn assert_bad_database_url_stops_startup(binary: &str) {
+    let output = std::process::Command::new(binary)
+        .env("DATABASE_URL", "this is not a database url")
+        .env("PORT", "0")
+        .env("LOG_FORMAT", "pretty")
+        .output()
+        .expect("the service binary runs");
+    assert!(!output.status.success(), "start-up must fail");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("DATABASE_URL"), "stderr names the variable: {stderr}");
+}
+
+/// A service running in the test process against its own database and Redis prefix.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    pub db: TestDatabase,
+    pub redis: TestRedis,
+    /// A plain HTTP client for talking to the service.
+    pub http: reqwest::Client,
+}
+
+impl TestApp {
+    /// Builds the service with `build` (the same function `main` uses) on a
+    /// fresh migrated database, with `extra` variables on top of [`test_env`].
+    pub async fn spawn<B, Fut>(
+        service: &str,
+        migrations: EmbeddedMigrations,
+        migrations_dir: &Path,
+        extra: &[(&str, &str)],
+        build: B,
+    ) -> Self
+    where
+        B: FnOnce(Env) -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<Application>>,
+    {
+        let db = TestDatabase::migrated(service, migrations, migrations_dir).await;
+        Self::spawn_on(service, db, extra, build).await
+    }
+
+    /// Like [`spawn`](Self::spawn) on a database the caller made.
+    pub async fn spawn_on<B, Fut>(service: &str, db: TestDatabase, extra: &[(&str, &str)], build: B) -> Self
+    where
+        B: FnOnce(Env) -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<Application>>,
+    {
+        let redis = TestRedis::new(service);
+        let env = extra
+            .iter()
+            .fold(test_env(&db, &redis), |env, (k, v)| env.with(k, *v));
+        let app = build(env).await.expect("the service builds");
+        Self {
+            address: spawn(app),
+            db,
+            redis,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// The absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("GET reaches the service")
+    }
+
+    /// Asserts `/health/ready` is 200 with postgres `up`.
+    pub async fn assert_ready(&self) {
+        let response = self.get("/health/ready").await;
+        assert_eq!(response.status(), 200);
+        let report: shop_client::wire::HealthReport = response.json().await.expect("a health report");
+        assert_eq!(report.checks["postgres"].status, shop_client::wire::CheckStatus::Up, "{report:?}");
+    }
+
+    /// Cuts the database and asserts `/health/ready` turns 503 naming postgres.
+    pub async fn assert_down_without_database(&self) {
+        self.db.cut_connections().await;
+        let response = self.get("/health/ready").await;
+        assert_eq!(response.status(), 503);
+        let report: shop_client::wire::HealthReport = response.json().await.expect("a health report");
+        assert_eq!(report.status, shop_client::wire::HealthStatus::Down);
+        assert_eq!(report.checks["postgres"].status, shop_client::wire::CheckStatus::Down, "{report:?}");
+        self.db.restore_connections().await;
+    }
+}

@@ -1,0 +1,34 @@
+//! The `categories` table and its queries.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::categories;
+
+/// A category row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = categories, check_for_backend(diesel::pg::Pg))]
+pub struct Category {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Category {
+    /// One page of categories by name, and how many there are in all.
+    #[tracing::instrument(skip(conn))]
+    pub async fn list(conn: &mut AsyncPgConnection, limit: i64, offset: i64) -> QueryResult<(Vec<Self>, i64)> {
+        let items = categories::table
+            .select(Self::as_select())
+            .order((categories::name, categories::id))
+            .limit(limit)
+            .offset(offset)
+            .load(conn)
+            .await?;
+        let total = categories::table.count().get_result(conn).await?;
+        Ok((items, total))
+    }
+}

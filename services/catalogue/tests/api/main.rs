@@ -1,0 +1,7 @@
+//! The catalogue's API tests: the real service on port 0 against a real
+//! PostgreSQL and Redis.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod categories;
+mod health;
+mod helpers;
