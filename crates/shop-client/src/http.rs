@@ -54,7 +54,11 @@ pub struct HttpClient {
 
 impl HttpClient {
     /// A client for `service` at `base` (e.g. `http://catalogue:9002`).
-    pub fn new(service: &'static str, base: Url, config: &ClientConfig) -> Result<Self, ClientError> {
+    pub fn new(
+        service: &'static str,
+        base: Url,
+        config: &ClientConfig,
+    ) -> Result<Self, ClientError> {
         let reqwest_client = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
@@ -141,7 +145,8 @@ impl HttpClient {
     /// Sends the request; any answer, whatever its status, is `Ok`.
     pub async fn send(&self, builder: RequestBuilder) -> Result<reqwest::Response, ClientError> {
         builder.send().await.map_err(|source| {
-            let timed_out = matches!(&source, reqwest_middleware::Error::Reqwest(e) if e.is_timeout());
+            let timed_out =
+                matches!(&source, reqwest_middleware::Error::Reqwest(e) if e.is_timeout());
             if timed_out {
                 ClientError::Timeout {
                     service: self.service,
@@ -173,7 +178,9 @@ impl HttpClient {
     /// The service's readiness report. A `down` service answers 503 with a
     /// report too; that is returned as `Ok` so the caller sees which check failed.
     pub async fn health(&self) -> Result<HealthReport, ClientError> {
-        let response = self.send(self.request(Method::GET, "/health/ready")?).await?;
+        let response = self
+            .send(self.request(Method::GET, "/health/ready")?)
+            .await?;
         match response.status() {
             StatusCode::OK | StatusCode::SERVICE_UNAVAILABLE => {
                 response.json().await.map_err(|source| ClientError::Decode {

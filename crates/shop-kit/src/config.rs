@@ -152,7 +152,10 @@ pub struct ServerSettings {
 impl ServerSettings {
     /// Reads the server settings; `default_port` is the service's own port.
     pub fn from_env(env: &Env, default_port: u16) -> Result<Self, ConfigError> {
-        let workers = env.parse("HTTP_WORKERS", std::thread::available_parallelism().map_or(2, usize::from))?;
+        let workers = env.parse(
+            "HTTP_WORKERS",
+            std::thread::available_parallelism().map_or(2, usize::from),
+        )?;
         if workers == 0 {
             return Err(ConfigError::new("HTTP_WORKERS", "must be at least 1"));
         }
@@ -183,7 +186,10 @@ impl DatabaseSettings {
         let default = format!("postgres://shop:shop@127.0.0.1:5432/{database}");
         let url = env.url("DATABASE_URL", &default, &["postgres", "postgresql"])?;
         if url.path().trim_start_matches('/').is_empty() {
-            return Err(ConfigError::new("DATABASE_URL", "the URL names no database"));
+            return Err(ConfigError::new(
+                "DATABASE_URL",
+                "the URL names no database",
+            ));
         }
         let pool_size = env.parse("DATABASE_POOL_SIZE", 16)?;
         if pool_size == 0 {

@@ -63,8 +63,8 @@ pub async fn run_migrations(
     let task = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
         let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)
             .with_context(|| format!("cannot connect to DATABASE_URL (host {host})"))?;
-        let lock = diesel::sql_query("SELECT pg_advisory_lock($1)")
-            .bind::<BigInt, _>(MIGRATION_LOCK_KEY);
+        let lock =
+            diesel::sql_query("SELECT pg_advisory_lock($1)").bind::<BigInt, _>(MIGRATION_LOCK_KEY);
         diesel::RunQueryDsl::execute(lock, &mut conn).context("cannot take the migration lock")?;
         let applied = conn
             .run_pending_migrations(migrations)
@@ -72,8 +72,8 @@ pub async fn run_migrations(
             .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
         // The lock is released with the session anyway; unlocking early lets
         // the next replica go on without waiting for the disconnect.
-        let unlock =
-            diesel::sql_query("SELECT pg_advisory_unlock($1)").bind::<BigInt, _>(MIGRATION_LOCK_KEY);
+        let unlock = diesel::sql_query("SELECT pg_advisory_unlock($1)")
+            .bind::<BigInt, _>(MIGRATION_LOCK_KEY);
         let _unlocked = diesel::RunQueryDsl::execute(unlock, &mut conn);
         applied
     });

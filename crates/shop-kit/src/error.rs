@@ -80,7 +80,8 @@ impl Problem {
 
     /// 404 `not_found`.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "Not found").detail(format!("{what} not found"))
+        Self::new(StatusCode::NOT_FOUND, "not_found", "Not found")
+            .detail(format!("{what} not found"))
     }
 
     /// 409 with `code`.
@@ -177,13 +178,17 @@ impl From<DieselError> for Problem {
                     .constraint_name()
                     .map(|c| constraint_field(c, info.table_name()))
                     .unwrap_or_else(|| "resource".to_owned());
-                let mut problem =
-                    Self::conflict("already_exists", format!("a resource with this {field} already exists"));
-                problem.details.fields = Some(BTreeMap::from([(field, "already exists".to_owned())]));
+                let mut problem = Self::conflict(
+                    "already_exists",
+                    format!("a resource with this {field} already exists"),
+                );
+                problem.details.fields =
+                    Some(BTreeMap::from([(field, "already exists".to_owned())]));
                 problem
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
-                Self::unavailable("database_unavailable", "the database is unavailable").source(error)
+                Self::unavailable("database_unavailable", "the database is unavailable")
+                    .source(error)
             }
             _ => Self::internal(error),
         }

@@ -1,6 +1,12 @@
 //! `/health/live`, `/health/ready` and `/health` with real checks and latencies.
 
-use std::{collections::BTreeMap, future::Future, pin::Pin, sync::Arc, time::{Duration, Instant}};
+use std::{
+    collections::BTreeMap,
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use actix_web::{HttpResponse, web};
 use futures_util::future::join_all;
@@ -64,7 +70,12 @@ impl Health {
     pub fn postgres(self, pool: PgPool) -> Self {
         self.check("postgres", true, move || {
             let pool = pool.clone();
-            async move { crate::db::ping(&pool).await.map(drop).map_err(|e| format!("{e:#}")) }
+            async move {
+                crate::db::ping(&pool)
+                    .await
+                    .map(drop)
+                    .map_err(|e| format!("{e:#}"))
+            }
         })
     }
 
@@ -83,11 +94,21 @@ impl Health {
             let start = Instant::now();
             let outcome = tokio::time::timeout(self.timeout, (check.run)())
                 .await
-                .unwrap_or_else(|_| Err(format!("no answer within {} ms", self.timeout.as_millis())));
+                .unwrap_or_else(|_| {
+                    Err(format!("no answer within {} ms", self.timeout.as_millis()))
+                });
             let latency_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
             let result = match outcome {
-                Ok(()) => CheckResult { status: CheckStatus::Up, latency_ms, error: None },
-                Err(error) => CheckResult { status: CheckStatus::Down, latency_ms, error: Some(error) },
+                Ok(()) => CheckResult {
+                    status: CheckStatus::Up,
+                    latency_ms,
+                    error: None,
+                },
+                Err(error) => CheckResult {
+                    status: CheckStatus::Down,
+                    latency_ms,
+                    error: Some(error),
+                },
             };
             (check, result)
         });

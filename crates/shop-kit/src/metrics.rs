@@ -10,7 +10,9 @@ use actix_web::{
     middleware::Next,
     web,
 };
-use prometheus::{Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+};
 
 use crate::{db::PgPool, redis::RedisPool};
 
@@ -42,12 +44,18 @@ impl Metrics {
             &["method", "route", "status"],
         )?;
         let latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(vec![
-                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-            ]),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(
+                vec![
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                    10.0,
+                ],
+            ),
             &["method", "route"],
         )?;
-        let pool_size = GaugeVec::new(Opts::new("pool_connections", "Open connections per pool"), &["pool"])?;
+        let pool_size = GaugeVec::new(
+            Opts::new("pool_connections", "Open connections per pool"),
+            &["pool"],
+        )?;
         let pool_available = GaugeVec::new(
             Opts::new("pool_connections_idle", "Idle connections per pool"),
             &["pool"],
@@ -99,7 +107,9 @@ impl Metrics {
                 }
             };
             self.pool_size.with_label_values(&[name]).set(size as f64);
-            self.pool_available.with_label_values(&[name]).set(available as f64);
+            self.pool_available
+                .with_label_values(&[name])
+                .set(available as f64);
         }
         let mut buffer = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut buffer) {
@@ -112,7 +122,9 @@ impl Metrics {
         self.requests
             .with_label_values(&[method, route, &status.to_string()])
             .inc();
-        self.latency.with_label_values(&[method, route]).observe(seconds);
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(seconds);
     }
 }
 
@@ -131,7 +143,12 @@ pub(crate) async fn record(
             .request()
             .match_pattern()
             .unwrap_or_else(|| "unmatched".to_owned());
-        metrics.observe(&method, &route, response.status().as_u16(), start.elapsed().as_secs_f64());
+        metrics.observe(
+            &method,
+            &route,
+            response.status().as_u16(),
+            start.elapsed().as_secs_f64(),
+        );
     }
     Ok(response)
 }

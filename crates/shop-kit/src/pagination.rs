@@ -30,7 +30,10 @@ impl PageQuery {
     pub fn parse(&self) -> Result<PageRequest, Problem> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(Problem::invalid_field("limit", format!("must be between 1 and {MAX_LIMIT}")));
+            return Err(Problem::invalid_field(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
         }
         let offset = self.offset.unwrap_or(0);
         if offset < 0 {
@@ -46,10 +49,22 @@ mod tests {
 
     #[test]
     fn defaults_and_bounds() {
-        assert_eq!(PageQuery::default().parse().unwrap(), PageRequest { limit: 20, offset: 0 });
-        let too_big = PageQuery { limit: Some(101), offset: None };
+        assert_eq!(
+            PageQuery::default().parse().unwrap(),
+            PageRequest {
+                limit: 20,
+                offset: 0
+            }
+        );
+        let too_big = PageQuery {
+            limit: Some(101),
+            offset: None,
+        };
         assert_eq!(too_big.parse().unwrap_err().code(), "validation_failed");
-        let negative = PageQuery { limit: None, offset: Some(-1) };
+        let negative = PageQuery {
+            limit: None,
+            offset: Some(-1),
+        };
         assert!(negative.parse().is_err());
     }
 }

@@ -102,8 +102,12 @@ fn json_error(error: JsonPayloadError) -> Problem {
     use actix_web::http::StatusCode;
     match &error {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "Payload too large")
-                .detail("the request body is larger than this route accepts")
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "Payload too large",
+            )
+            .detail("the request body is larger than this route accepts")
         }
         JsonPayloadError::ContentType => Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -137,7 +141,8 @@ async fn not_found() -> Result<HttpResponse, Problem> {
 /// a fresh UUID v7 is used.
 fn acceptable_request_id(value: &HeaderValue) -> Option<String> {
     let s = value.to_str().ok()?;
-    (!s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_graphic())).then(|| s.to_owned())
+    (!s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_graphic()))
+        .then(|| s.to_owned())
 }
 
 /// Middleware: gives every request an id (kept from `X-Request-Id` or new),
@@ -184,7 +189,9 @@ impl RootSpanBuilder for ShopRootSpan {
             .get::<RequestId>()
             .map(|id| id.0.clone())
             .unwrap_or_default();
-        let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_owned());
         let span = tracing::info_span!(
             "http_request",
             http.method = %request.method(),
@@ -199,7 +206,8 @@ impl RootSpanBuilder for ShopRootSpan {
             request_id = %request_id,
             trace_id = tracing::field::Empty,
         );
-        let parent = global::get_text_map_propagator(|p| p.extract(&ActixHeaders(request.headers())));
+        let parent =
+            global::get_text_map_propagator(|p| p.extract(&ActixHeaders(request.headers())));
         if parent.span().span_context().is_valid() {
             // Only fails when no OpenTelemetry layer is installed (some tests).
             let _attached = span.set_parent(parent);
@@ -209,7 +217,10 @@ impl RootSpanBuilder for ShopRootSpan {
         span
     }
 
-    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, actix_web::Error>) {
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }
@@ -224,7 +235,11 @@ pub fn openapi(cfg: &mut web::ServiceConfig, doc: &utoipa::openapi::OpenApi) {
         "/openapi.json",
         web::get().to(move || {
             let body = body.clone();
-            async move { HttpResponse::Ok().content_type("application/json").body(body) }
+            async move {
+                HttpResponse::Ok()
+                    .content_type("application/json")
+                    .body(body)
+            }
         }),
     );
 }

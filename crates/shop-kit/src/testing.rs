@@ -68,7 +68,11 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         .flatten()
         .flat_map(|e| {
             let path = e.path();
-            if path.is_dir() { walk(&path) } else { vec![path] }
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                vec![path]
+            }
         })
         .collect()
 }
@@ -85,8 +89,15 @@ impl TestDatabase {
     /// A fresh, migrated database for `service`: cloned from a template that is
     /// migrated once per set of migrations (under a lock shared by every test
     /// process).
-    pub async fn migrated(service: &str, migrations: EmbeddedMigrations, migrations_dir: &Path) -> Self {
-        let template = format!("shop_tpl_{service}_{:016x}", migrations_fingerprint(migrations_dir));
+    pub async fn migrated(
+        service: &str,
+        migrations: EmbeddedMigrations,
+        migrations_dir: &Path,
+    ) -> Self {
+        let template = format!(
+            "shop_tpl_{service}_{:016x}",
+            migrations_fingerprint(migrations_dir)
+        );
         let mut conn = admin().await;
         let lock_key = i64::from_ne_bytes(migrations_fingerprint(migrations_dir).to_ne_bytes());
         diesel::sql_query("SELECT pg_advisory_lock($1)")
@@ -98,11 +109,15 @@ impl TestDatabase {
         if !exists {
             create_database(&mut conn, &format!("{template}_wip"), None).await;
             let settings = settings_for(&format!("{template}_wip"));
-            crate::db::run_migrations(&settings, migrations).await.expect("migrating the template");
-            diesel::sql_query(format!(r#"ALTER DATABASE "{template}_wip" RENAME TO "{template}""#))
-                .execute(&mut conn)
+            crate::db::run_migrations(&settings, migrations)
                 .await
-                .expect("publishing the template");
+                .expect("migrating the template");
+            diesel::sql_query(format!(
+                r#"ALTER DATABASE "{template}_wip" RENAME TO "{template}""#
+            ))
+            .execute(&mut conn)
+            .await
+            .expect("publishing the template");
         }
         diesel::sql_query("SELECT pg_advisory_unlock($1)")
             .bind::<BigInt, _>(lock_key)
@@ -111,7 +126,11 @@ impl TestDatabase {
             .expect("template unlock");
         let name = fresh_name(service);
         create_database(&mut conn, &name, Some(&template)).await;
-        Self { settings: settings_for(&name), name, owner: true }
+        Self {
+            settings: settings_for(&name),
+            name,
+            owner: true,
+        }
     }
 
     /// A fresh database with no tables (start-up migrates it).
@@ -119,13 +138,21 @@ impl TestDatabase {
         let mut conn = admin().await;
         let name = fresh_name(service);
         create_database(&mut conn, &name, None).await;
-        Self { settings: settings_for(&name), name, owner: true }
+        Self {
+            settings: settings_for(&name),
+            name,
+            owner: true,
+        }
     }
 
     /// A second handle on the same database (e.g. for a second instance of a
     /// service); the database is dropped with the first handle only.
     pub fn handle(&self) -> Self {
-        Self { name: self.name.clone(), settings: self.settings.clone(), owner: false }
+        Self {
+            name: self.name.clone(),
+            settings: self.settings.clone(),
+            owner: false,
+        }
     }
 
     /// The database's settings (URL, small pool, short timeouts).
@@ -142,24 +169,32 @@ impl TestDatabase {
     /// refused and open ones are terminated.
     pub async fn cut_connections(&self) {
         let mut conn = admin().await;
-        diesel::sql_query(format!(r#"ALTER DATABASE "{}" ALLOW_CONNECTIONS false"#, self.name))
-            .execute(&mut conn)
-            .await
-            .expect("disallow connections");
-        diesel::sql_query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
-            .bind::<Text, _>(&self.name)
-            .execute(&mut conn)
-            .await
-            .expect("terminate connections");
+        diesel::sql_query(format!(
+            r#"ALTER DATABASE "{}" ALLOW_CONNECTIONS false"#,
+            self.name
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("disallow connections");
+        diesel::sql_query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+        )
+        .bind::<Text, _>(&self.name)
+        .execute(&mut conn)
+        .await
+        .expect("terminate connections");
     }
 
     /// Undoes [`cut_connections`](Self::cut_connections).
     pub async fn restore_connections(&self) {
         let mut conn = admin().await;
-        diesel::sql_query(format!(r#"ALTER DATABASE "{}" ALLOW_CONNECTIONS true"#, self.name))
-            .execute(&mut conn)
-            .await
-            .expect("allow connections");
+        diesel::sql_query(format!(
+            r#"ALTER DATABASE "{}" ALLOW_CONNECTIONS true"#,
+            self.name
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("allow connections");
     }
 }
 
@@ -171,9 +206,14 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime, which cannot block on itself.
         let dropper = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async {
-                let mut conn = AsyncPgConnection::establish(admin_url().as_str()).await.ok()?;
+                let mut conn = AsyncPgConnection::establish(admin_url().as_str())
+                    .await
+                    .ok()?;
                 diesel::sql_query(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
                     .execute(&mut conn)
                     .await
@@ -202,16 +242,19 @@ async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let count: Count = diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
-        .bind::<Text, _>(name)
-        .get_result(conn)
-        .await
-        .expect("pg_database lookup");
+    let count: Count =
+        diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+            .bind::<Text, _>(name)
+            .get_result(conn)
+            .await
+            .expect("pg_database lookup");
     count.n > 0
 }
 
 async fn create_database(conn: &mut AsyncPgConnection, name: &str, template: Option<&str>) {
-    let template = template.map(|t| format!(r#" TEMPLATE "{t}""#)).unwrap_or_default();
+    let template = template
+        .map(|t| format!(r#" TEMPLATE "{t}""#))
+        .unwrap_or_default();
     diesel::sql_query(format!(r#"CREATE DATABASE "{name}"{template}"#))
         .execute(conn)
         .await
@@ -269,7 +312,10 @@ pub fn test_env(db: &TestDatabase, redis: &TestRedis) -> Env {
         ("PORT", "0".to_owned()),
         ("HTTP_WORKERS", "1".to_owned()),
         ("SHUTDOWN_TIMEOUT_SECS", "1".to_owned()),
-        ("INTERNAL_API_TOKEN", "test-internal-token-0123456789".to_owned()),
+        (
+            "INTERNAL_API_TOKEN",
+            "test-internal-token-0123456789".to_owned(),
+        ),
     ])
 }
 
@@ -291,7 +337,10 @@ pub fn assert_bad_database_url_stops_startup(binary: &str) {
         .expect("the service binary runs");
     assert!(!output.status.success(), "start-up must fail");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("DATABASE_URL"), "stderr names the variable: {stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL"),
+        "stderr names the variable: {stderr}"
+    );
 }
 
 /// A service running in the test process against its own database and Redis prefix.
@@ -323,7 +372,12 @@ impl TestApp {
     }
 
     /// Like [`spawn`](Self::spawn) on a database the caller made.
-    pub async fn spawn_on<B, Fut>(service: &str, db: TestDatabase, extra: &[(&str, &str)], build: B) -> Self
+    pub async fn spawn_on<B, Fut>(
+        service: &str,
+        db: TestDatabase,
+        extra: &[(&str, &str)],
+        build: B,
+    ) -> Self
     where
         B: FnOnce(Env) -> Fut,
         Fut: std::future::Future<Output = anyhow::Result<Application>>,
@@ -348,15 +402,24 @@ impl TestApp {
 
     /// `GET path`.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(self.url(path)).send().await.expect("GET reaches the service")
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET reaches the service")
     }
 
     /// Asserts `/health/ready` is 200 with postgres `up`.
     pub async fn assert_ready(&self) {
         let response = self.get("/health/ready").await;
         assert_eq!(response.status(), 200);
-        let report: shop_client::wire::HealthReport = response.json().await.expect("a health report");
-        assert_eq!(report.checks["postgres"].status, shop_client::wire::CheckStatus::Up, "{report:?}");
+        let report: shop_client::wire::HealthReport =
+            response.json().await.expect("a health report");
+        assert_eq!(
+            report.checks["postgres"].status,
+            shop_client::wire::CheckStatus::Up,
+            "{report:?}"
+        );
     }
 
     /// Cuts the database and asserts `/health/ready` turns 503 naming postgres.
@@ -364,9 +427,68 @@ impl TestApp {
         self.db.cut_connections().await;
         let response = self.get("/health/ready").await;
         assert_eq!(response.status(), 503);
-        let report: shop_client::wire::HealthReport = response.json().await.expect("a health report");
+        let report: shop_client::wire::HealthReport =
+            response.json().await.expect("a health report");
         assert_eq!(report.status, shop_client::wire::HealthStatus::Down);
-        assert_eq!(report.checks["postgres"].status, shop_client::wire::CheckStatus::Down, "{report:?}");
+        assert_eq!(
+            report.checks["postgres"].status,
+            shop_client::wire::CheckStatus::Down,
+            "{report:?}"
+        );
         self.db.restore_connections().await;
     }
+}
+
+/// The start-up and health tests every service must pass, as test functions.
+///
+/// `spawn` builds the service on a fresh migrated database, `spawn_on` on a
+/// given [`TestDatabase`]; `binary` is `env!("CARGO_BIN_EXE_<service>")`.
+#[macro_export]
+macro_rules! foundation_tests {
+    (service = $service:expr, binary = $binary:expr, spawn = $spawn:path, spawn_on = $spawn_on:path $(,)?) => {
+        #[tokio::test]
+        async fn a_fresh_service_is_ready_with_postgres_up() {
+            let app = $spawn().await;
+            app.assert_ready().await;
+            assert_eq!(app.get("/health/live").await.status(), 200);
+        }
+
+        #[tokio::test]
+        async fn an_unreachable_database_makes_the_service_down() {
+            let app = $spawn().await;
+            app.assert_down_without_database().await;
+        }
+
+        #[tokio::test]
+        async fn two_instances_starting_together_on_an_empty_database_both_come_up() {
+            let db = $crate::testing::TestDatabase::empty($service).await;
+            let same_db = db.handle();
+            let (first, second) = tokio::join!($spawn_on(db), $spawn_on(same_db));
+            first.assert_ready().await;
+            second.assert_ready().await;
+        }
+
+        #[test]
+        fn an_invalid_database_url_stops_start_up_naming_the_variable() {
+            $crate::testing::assert_bad_database_url_stops_startup($binary);
+        }
+
+        #[tokio::test]
+        async fn the_openapi_document_is_served() {
+            let app = $spawn().await;
+            let response = app.get("/openapi.json").await;
+            assert_eq!(response.status(), 200);
+            let doc: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(doc["info"]["title"], $service);
+        }
+
+        #[tokio::test]
+        async fn metrics_count_requests_by_route() {
+            let app = $spawn().await;
+            app.get("/health/live").await;
+            let body = app.get("/metrics").await.text().await.unwrap();
+            assert!(body.contains(r#"route="/health/live""#), "{body}");
+            assert!(body.contains("pool_connections"), "{body}");
+        }
+    };
 }

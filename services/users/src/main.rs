@@ -1,1 +1,13 @@
-fn main() {}
+//! Starts the users service.
+
+use shop_kit::{config::Env, telemetry};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let settings = users::config::Settings::from_env(&Env::from_process())?;
+    let _telemetry = telemetry::init("users", &settings.base.telemetry)?;
+    let app = users::startup::build(settings).await?;
+    tracing::info!(port = app.port(), "users listening");
+    app.run_until_stopped().await?;
+    Ok(())
+}

@@ -5,6 +5,6 @@ mod health;
 mod page;
 mod problem;
 
-pub use page::Page;
 pub use health::{CheckResult, CheckStatus, HealthReport, HealthStatus};
+pub use page::Page;
 pub use problem::ProblemDetails;

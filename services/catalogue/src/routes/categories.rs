@@ -31,7 +31,16 @@ pub async fn list_categories(
     let (rows, total) = Category::list(&mut conn, page.limit, page.offset).await?;
     let items = rows
         .into_iter()
-        .map(|c| CategoryResponse { id: c.id, slug: c.slug, name: c.name })
+        .map(|c| CategoryResponse {
+            id: c.id,
+            slug: c.slug,
+            name: c.name,
+        })
         .collect();
-    Ok(HttpResponse::Ok().json(Page { items, total, limit: page.limit, offset: page.offset }))
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
 }

@@ -10,7 +10,10 @@ pub mod categories;
 #[openapi(
     info(title = "catalogue"),
     paths(categories::list_categories),
-    components(schemas(shop_client::wire::catalogue::CategoryResponse, shop_client::wire::ProblemDetails))
+    components(schemas(
+        shop_client::wire::catalogue::CategoryResponse,
+        shop_client::wire::ProblemDetails
+    ))
 )]
 pub struct ApiDoc;
 

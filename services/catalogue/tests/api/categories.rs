@@ -21,7 +21,10 @@ async fn a_page_size_above_the_maximum_is_a_validation_error() {
     let app = spawn_app().await;
     let response = app.get("/api/categories?limit=1000").await;
     assert_eq!(response.status(), 422);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], "validation_failed");
     assert!(body["fields"]["limit"].is_string());

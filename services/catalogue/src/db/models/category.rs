@@ -20,7 +20,11 @@ pub struct Category {
 impl Category {
     /// One page of categories by name, and how many there are in all.
     #[tracing::instrument(skip(conn))]
-    pub async fn list(conn: &mut AsyncPgConnection, limit: i64, offset: i64) -> QueryResult<(Vec<Self>, i64)> {
+    pub async fn list(
+        conn: &mut AsyncPgConnection,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<(Vec<Self>, i64)> {
         let items = categories::table
             .select(Self::as_select())
             .order((categories::name, categories::id))

@@ -1,0 +1,4 @@
+//! Errors answered by the fulfilment service: the shared problem+json type.
+
+/// Every handler returns this error; see [`shop_kit::Problem`].
+pub type ApiError = shop_kit::Problem;

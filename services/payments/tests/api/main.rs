@@ -1,0 +1,6 @@
+//! The payments service's API tests: the real service on port 0 against a real
+//! PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod health;
+mod helpers;

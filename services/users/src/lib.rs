@@ -1,0 +1,7 @@
+//! The users service: accounts, authentication, addresses and wallets.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod startup;
