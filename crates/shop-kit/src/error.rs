@@ -13,7 +13,8 @@ use shop_client::{ClientError, context::current_request_id, wire::ProblemDetails
 /// cause chain goes to the log with the request id, never into the body.
 #[derive(Debug)]
 pub struct Problem {
-    details: ProblemDetails,
+    // Boxed: handlers return `Result<_, Problem>` everywhere, so keep it small.
+    details: Box<ProblemDetails>,
     retry_after_secs: Option<u64>,
     source: Option<anyhow::Error>,
 }
@@ -22,7 +23,7 @@ impl Problem {
     /// A problem with a status, a stable snake_case `code` and a title.
     pub fn new(status: StatusCode, code: &str, title: &str) -> Self {
         Self {
-            details: ProblemDetails::new(status.as_u16(), code, title),
+            details: Box::new(ProblemDetails::new(status.as_u16(), code, title)),
             retry_after_secs: None,
             source: None,
         }
@@ -145,7 +146,7 @@ impl ResponseError for Problem {
         } else if let Some(source) = &self.source {
             tracing::info!(code = %self.details.code, cause = %format!("{source:#}"), "request rejected");
         }
-        let mut body = self.details.clone();
+        let mut body = (*self.details).clone();
         body.request_id = current_request_id();
         let mut response = HttpResponse::build(status);
         response.content_type(ProblemDetails::CONTENT_TYPE);

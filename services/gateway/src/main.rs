@@ -1,1 +1,13 @@
-fn main() {}
+//! Starts the gateway on port 9000.
+
+use shop_kit::{config::Env, telemetry};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let settings = gateway::config::Settings::from_env(&Env::from_process())?;
+    let _telemetry = telemetry::init("gateway", &settings.telemetry)?;
+    let app = gateway::startup::build(settings).await?;
+    tracing::info!(port = app.port(), "gateway listening");
+    app.run_until_stopped().await?;
+    Ok(())
+}

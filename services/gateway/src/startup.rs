@@ -1,0 +1,50 @@
+//! Builds the gateway: one client per service, health, routes.
+
+use std::collections::BTreeMap;
+
+use actix_web::web;
+use shop_client::{ClientConfig, HttpClient, wire::HealthStatus};
+use shop_kit::{Application, health::Health, metrics::Metrics};
+
+use crate::{config::Settings, openapi, proxy};
+
+/// Binds the gateway; `main` and the tests both start here.
+pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+    // No retries here: the client decides whether to send a request again.
+    let client_config = ClientConfig {
+        timeout: settings.upstream_timeout,
+        max_retries: 0,
+        ..ClientConfig::default()
+    };
+    let mut upstreams = BTreeMap::new();
+    let mut health = Health::new("gateway", env!("CARGO_PKG_VERSION"));
+    for (service, url) in &settings.upstreams {
+        let client = HttpClient::new(service.as_str(), url.clone(), &client_config)?;
+        let probe = client.clone();
+        health = health.check(service.as_str(), true, move || {
+            let probe = probe.clone();
+            async move {
+                match probe.health().await {
+                    Ok(report) if report.status != HealthStatus::Down => Ok(()),
+                    Ok(_) => Err("reports down".to_owned()),
+                    Err(error) => Err(error.to_string()),
+                }
+            }
+        });
+        upstreams.insert(*service, client);
+    }
+    let state = web::Data::new(proxy::ProxyState {
+        upstreams,
+        body_limit: settings.server.body_limit_bytes,
+    });
+    Application::build(
+        &settings.server,
+        health,
+        Metrics::new("gateway")?,
+        move |cfg| {
+            cfg.app_data(state.clone())
+                .configure(openapi::config)
+                .configure(proxy::config);
+        },
+    )
+}

@@ -1,0 +1,7 @@
+//! The gateway's tests: the real gateway on port 0 in front of HTTP test
+//! doubles standing in for the five services.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod health;
+mod helpers;
+mod proxy;
