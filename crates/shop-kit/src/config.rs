@@ -254,7 +254,8 @@ impl TelemetrySettings {
         };
         let otlp_endpoint = match env.get("OTEL_EXPORTER_OTLP_ENDPOINT") {
             None => None,
-            Some(_) => Some(env.url("OTEL_EXPORTER_OTLP_ENDPOINT", "", &["http", "https"])?),
+            // Plain HTTP to a collector beside the service: the binaries carry no TLS stack.
+            Some(_) => Some(env.url("OTEL_EXPORTER_OTLP_ENDPOINT", "", &["http"])?),
         };
         Ok(Self {
             json,

@@ -49,6 +49,11 @@ impl Health {
         }
     }
 
+    /// The service this health is about.
+    pub fn service(&self) -> &'static str {
+        self.service
+    }
+
     /// Adds a check.
     #[must_use]
     pub fn check<F, Fut>(mut self, name: &str, critical: bool, run: F) -> Self

@@ -8,7 +8,7 @@ use actix_web::{
     dev::{Server, ServiceRequest, ServiceResponse},
     error::{JsonPayloadError, PathError, QueryPayloadError},
     http::header::{HeaderName, HeaderValue},
-    middleware::{Next, from_fn},
+    middleware::{DefaultHeaders, Next, from_fn},
     web,
 };
 use opentelemetry::{global, propagation::Extractor, trace::TraceContextExt as _};
@@ -21,6 +21,9 @@ use crate::{Problem, config::ServerSettings, health::Health, metrics::Metrics};
 
 /// The header carrying the request id end to end.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The header naming the service that answered.
+pub const SERVED_BY_HEADER: &str = "x-served-by";
 
 /// The request id of a request, in its extensions.
 #[derive(Clone, Debug)]
@@ -52,6 +55,7 @@ impl Application {
             )
         })?;
         let port = listener.local_addr()?.port();
+        let service = health.service();
         let health = web::Data::new(health);
         let metrics = web::Data::new(metrics);
         let body_limit = settings.body_limit_bytes;
@@ -60,6 +64,9 @@ impl Application {
                 // Innermost first: metrics see the final status, the tracing
                 // span sees the request id, and the request id wraps it all.
                 .wrap(from_fn(crate::metrics::record))
+                // Which service answered: the gateway passes it through, so a
+                // client and the connectivity checks can tell.
+                .wrap(DefaultHeaders::new().add((SERVED_BY_HEADER, service)))
                 .wrap(TracingLogger::<ShopRootSpan>::new())
                 .wrap(from_fn(request_id))
                 .app_data(health.clone())
@@ -242,4 +249,46 @@ pub fn openapi(cfg: &mut web::ServiceConfig, doc: &utoipa::openapi::OpenApi) {
             }
         }),
     );
+}
+
+/// `<binary> healthcheck`: the container health probe, so runtime images need
+/// no curl. Returns the exit code when the subcommand was asked for: 0 when
+/// `GET http://127.0.0.1:$PORT{path}` answers 200 within two seconds.
+pub fn healthcheck_command(default_port: u16, path: &str) -> Option<i32> {
+    if std::env::args().nth(1).as_deref() != Some("healthcheck") {
+        return None;
+    }
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or(default_port);
+    Some(match probe(port, path) {
+        Ok(200) => 0,
+        Ok(status) => {
+            eprintln!("healthcheck: {path} answered {status}");
+            1
+        }
+        Err(e) => {
+            eprintln!("healthcheck: {path}: {e}");
+            1
+        }
+    })
+}
+
+fn probe(port: u16, path: &str) -> std::io::Result<u16> {
+    use std::io::{Read as _, Write as _};
+    let timeout = std::time::Duration::from_secs(2);
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
+    let mut head = [0u8; 64];
+    let n = stream.read(&mut head)?;
+    // "HTTP/1.1 200 OK"
+    std::str::from_utf8(&head[..n])
+        .ok()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| std::io::Error::other("not an HTTP answer"))
 }

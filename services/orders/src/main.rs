@@ -2,8 +2,15 @@
 
 use shop_kit::{config::Env, telemetry};
 
+fn main() -> anyhow::Result<()> {
+    if let Some(code) = shop_kit::server::healthcheck_command(9003, "/health/ready") {
+        std::process::exit(code);
+    }
+    run()
+}
+
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn run() -> anyhow::Result<()> {
     let settings = orders::config::Settings::from_env(&Env::from_process())?;
     let _telemetry = telemetry::init("orders", &settings.base.telemetry)?;
     let app = orders::startup::build(settings).await?;

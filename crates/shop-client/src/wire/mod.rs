@@ -4,6 +4,7 @@ pub mod catalogue;
 mod health;
 mod page;
 mod problem;
+pub mod users;
 
 pub use health::{CheckResult, CheckStatus, HealthReport, HealthStatus};
 pub use page::Page;

@@ -3,13 +3,18 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
+pub mod auth;
+
 /// The users service's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "users"),
+    paths(auth::register),
     components(schemas(shop_client::wire::ProblemDetails))
 )]
 pub struct ApiDoc;
 
-/// Registers every route (the resources arrive with their issues).
-pub fn config(_cfg: &mut web::ServiceConfig) {}
+/// Registers every route.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.configure(auth::config);
+}
