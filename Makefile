@@ -29,3 +29,32 @@ fmt: ## Format the code
 .PHONY: build
 build: ## Build release binaries
 	cargo build --release --workspace --bins
+
+.PHONY: up
+up: ## Start the shop with Docker on :9000 (offline images are built where no registry answers)
+	compose/compose.sh up -d --build
+	@echo "the shop: http://localhost:$${GATEWAY_PORT:-9000}  docs: http://localhost:$${GATEWAY_PORT:-9000}/docs/"
+
+.PHONY: down
+down: ## Stop the shop (the data stays in its volume)
+	compose/compose.sh down
+
+.PHONY: reset
+reset: ## Stop the shop and delete its data
+	compose/compose.sh down -v
+
+.PHONY: logs
+logs: ## Follow the logs of every container
+	compose/compose.sh logs -f --tail=100
+
+.PHONY: ps
+ps: ## Show the containers and their health
+	compose/compose.sh ps
+
+.PHONY: images-offline
+images-offline: ## Build every image from Debian packages, for machines with no registry
+	compose/offline/build.sh
+
+.PHONY: e2e
+e2e: ## Build, start the CI stack, run integration_tests/ on the compose network, tear down
+	integration_tests/run.sh

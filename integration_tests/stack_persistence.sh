@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Data survives `down` followed by `up` with the named volume. This runs a
+# second stack from the base compose file (the CI variant keeps nothing), on
+# its own project, network and gateway port, and removes it with its volume.
+set -euo pipefail
+source "$E2E_ROOT/integration_tests/lib.sh"
+
+COMPOSE_PROJECT=shop-e2e-volume
+COMPOSE_FILES=(-f "$E2E_ROOT/compose/docker-compose.yml")
+SHOP_NETWORK=${COMPOSE_PROJECT}_default
+export GATEWAY_PORT=${PERSISTENCE_GATEWAY_PORT:-19000}
+trap 'compose down -v --remove-orphans >/dev/null 2>&1 || true' EXIT
+
+register() {
+  in_net "curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'content-type: application/json' \
+    -d '{\"email\":\"$1\",\"password\":\"correct horse battery\",\"name\":\"Persistent\"}' \
+    http://gateway:9000/api/auth/register"
+}
+
+email="persist-$(date +%s)@example.com"
+compose up -d --no-build >/dev/null 2>&1
+wait_healthy 300 || { logs_of_unhealthy; fail "the volume stack did not become healthy"; }
+[ "$(register "$email")" = 201 ] || fail "could not register $email"
+echo "ok   registered $email through the gateway"
+
+compose down >/dev/null 2>&1
+[ -n "$(docker volume ls -q --filter "name=${COMPOSE_PROJECT}_pgdata")" ] || fail "the named volume is gone after down"
+compose up -d --no-build >/dev/null 2>&1
+wait_healthy 300 || { logs_of_unhealthy; fail "the volume stack did not come back"; }
+
+# Registering again must find the account that outlived the restart.
+status=$(register "$email")
+[ "$status" = 409 ] || fail "after down + up, registering $email again answered $status, not 409: the data was lost"
+echo "ok   after down + up the account is still there (409 on registering it again)"
