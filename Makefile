@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # cargo-nextest when installed, plain cargo test otherwise.
-TEST_RUNNER := $(shell cargo nextest --version >/dev/null 2>&1 && echo "nextest run" || echo test)
+TEST_RUNNER := $(shell cargo nextest --version >/dev/null 2>&1 && echo "nextest run --config-file .ci/nextest.toml" || echo test)
 
 .PHONY: help
 help: ## List the targets

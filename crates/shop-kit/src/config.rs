@@ -277,13 +277,36 @@ pub fn internal_api_token(env: &Env) -> Result<String, ConfigError> {
     Ok(token)
 }
 
-/// What every domain service reads: how to serve, its database, telemetry and
-/// the internal token.
+/// Who issues access tokens and for whom, and where their keys are.
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    /// `USERS_URL`: the JWKS is at `<USERS_URL>/.well-known/jwks.json`.
+    pub users_url: Url,
+    /// `JWT_ISSUER`, default `shop-users`.
+    pub issuer: String,
+    /// `JWT_AUDIENCE`, default `shop`.
+    pub audience: String,
+}
+
+impl AuthSettings {
+    /// Reads the token settings.
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Ok(Self {
+            users_url: env.url("USERS_URL", "http://127.0.0.1:9001", &["http", "https"])?,
+            issuer: env.string("JWT_ISSUER", "shop-users"),
+            audience: env.string("JWT_AUDIENCE", "shop"),
+        })
+    }
+}
+
+/// What every domain service reads: how to serve, its database, telemetry,
+/// tokens and the internal token.
 #[derive(Clone, Debug)]
 pub struct BaseSettings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub telemetry: TelemetrySettings,
+    pub auth: AuthSettings,
     pub internal_api_token: String,
 }
 
@@ -294,6 +317,7 @@ impl BaseSettings {
             server: ServerSettings::from_env(env, default_port)?,
             database: DatabaseSettings::from_env(env, database)?,
             telemetry: TelemetrySettings::from_env(env)?,
+            auth: AuthSettings::from_env(env)?,
             internal_api_token: internal_api_token(env)?,
         })
     }

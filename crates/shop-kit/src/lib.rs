@@ -7,6 +7,7 @@
 //! start the same way. With the `testing` feature, [`testing`] spawns a service
 //! on port 0 against a fresh database.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;

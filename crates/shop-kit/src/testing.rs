@@ -492,3 +492,76 @@ macro_rules! foundation_tests {
         }
     };
 }
+
+/// Signing keys for tests: tokens the service under test accepts (when it is
+/// given [`TestKeys::pem`]) and forgeries it must refuse.
+pub struct TestKeys {
+    signing_key: ed25519_dalek::SigningKey,
+}
+
+impl TestKeys {
+    /// A fresh random key.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        Self {
+            signing_key: ed25519_dalek::SigningKey::from_bytes(&bytes),
+        }
+    }
+
+    /// The private key as PKCS#8 PEM (for `USERS_JWT_PRIVATE_KEY`).
+    pub fn pem(&self) -> String {
+        use ed25519_dalek::pkcs8::{EncodePrivateKey as _, spki::der::pem::LineEnding};
+        self.signing_key
+            .to_pkcs8_pem(LineEnding::LF)
+            .expect("PEM")
+            .to_string()
+    }
+
+    /// The `kid` the issuer gives this key.
+    pub fn kid(&self) -> String {
+        crate::auth::key_id(&self.signing_key.verifying_key().to_bytes())
+    }
+
+    /// A token with these claims, signed with this key under `kid`.
+    pub fn sign(&self, claims: &serde_json::Value, kid: &str) -> String {
+        use ed25519_dalek::pkcs8::EncodePrivateKey as _;
+        let der = self.signing_key.to_pkcs8_der().expect("DER");
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+        header.kid = Some(kid.to_owned());
+        jsonwebtoken::encode(
+            &header,
+            claims,
+            &jsonwebtoken::EncodingKey::from_ed_der(der.as_bytes()),
+        )
+        .expect("signing")
+    }
+
+    /// Claims for `sub` with `role`, valid for an hour, for issuer `shop-users`
+    /// and audience `shop` (the defaults).
+    pub fn claims(sub: uuid::Uuid, role: &str) -> serde_json::Value {
+        let now = chrono::Utc::now().timestamp();
+        serde_json::json!({"sub": sub, "role": role, "iat": now, "exp": now + 3600, "iss": "shop-users", "aud": "shop"})
+    }
+
+    /// An unsigned token (`alg: none`) with these claims.
+    pub fn unsigned(claims: &serde_json::Value) -> String {
+        use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let body = URL_SAFE_NO_PAD.encode(claims.to_string());
+        format!("{header}.{body}.")
+    }
+}
+
+impl TestKeys {
+    /// The JWKS that publishes this key (what users serves).
+    pub fn jwks(&self) -> serde_json::Value {
+        use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+        serde_json::json!({"keys": [{
+            "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig",
+            "kid": self.kid(),
+            "x": URL_SAFE_NO_PAD.encode(self.signing_key.verifying_key().to_bytes()),
+        }]})
+    }
+}

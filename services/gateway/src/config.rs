@@ -3,7 +3,11 @@
 use std::{collections::BTreeMap, time::Duration};
 
 use shop_client::ServiceName;
-use shop_kit::config::{ConfigError, Env, ServerSettings, TelemetrySettings};
+use shop_kit::config::{
+    AuthSettings, ConfigError, Env, RedisSettings, ServerSettings, TelemetrySettings,
+};
+
+use crate::rate_limit::Limits;
 use url::Url;
 
 /// Everything the gateway reads from the environment.
@@ -15,6 +19,13 @@ pub struct Settings {
     pub upstreams: BTreeMap<ServiceName, Url>,
     /// `GATEWAY_UPSTREAM_TIMEOUT_MS`, default 10000: a service slower than this is a 504.
     pub upstream_timeout: Duration,
+    /// Token verification (keys from the users service).
+    pub auth: AuthSettings,
+    /// Rate-limit counters.
+    pub redis: RedisSettings,
+    /// `RATE_LIMIT_PER_IP_PER_MIN` (default 600), `RATE_LIMIT_PER_USER_PER_MIN`
+    /// (default 1200), `RATE_LIMIT_LOGIN_PER_IP_PER_MIN` (default 20); 0 turns one off.
+    pub limits: Limits,
 }
 
 impl Settings {
@@ -39,6 +50,13 @@ impl Settings {
             telemetry: TelemetrySettings::from_env(env)?,
             upstreams,
             upstream_timeout: env.millis("GATEWAY_UPSTREAM_TIMEOUT_MS", 10_000)?,
+            auth: AuthSettings::from_env(env)?,
+            redis: RedisSettings::from_env(env)?,
+            limits: Limits {
+                per_ip: env.parse("RATE_LIMIT_PER_IP_PER_MIN", 600)?,
+                per_user: env.parse("RATE_LIMIT_PER_USER_PER_MIN", 1200)?,
+                login_per_ip: env.parse("RATE_LIMIT_LOGIN_PER_IP_PER_MIN", 20)?,
+            },
         })
     }
 }

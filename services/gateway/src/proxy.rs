@@ -16,14 +16,23 @@ use actix_web::{
 use bytes::Bytes;
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use shop_client::{ClientError, HttpClient, ServiceName};
-use shop_kit::{Problem, server::RequestId};
+use shop_kit::{
+    Problem,
+    auth::{AuthError, JwtVerifier},
+    server::RequestId,
+};
 
-use crate::routing::route;
+use crate::{
+    rate_limit::RateLimiter,
+    routing::{Access, access, is_login, route},
+};
 
-/// The upstream clients and limits the proxy needs.
+/// The upstream clients, token verifier and limits the proxy needs.
 pub struct ProxyState {
     pub upstreams: BTreeMap<ServiceName, HttpClient>,
     pub body_limit: usize,
+    pub verifier: JwtVerifier,
+    pub limiter: RateLimiter,
 }
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1),
@@ -88,6 +97,24 @@ pub async fn proxy(
         .get(&service)
         .ok_or_else(|| Problem::internal(anyhow::anyhow!("no upstream for {service}")))?;
 
+    let user = caller(&req, &state.verifier).await?;
+    let ip = req
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    if let Some(retry_after) = state
+        .limiter
+        .check(&ip, user.as_deref(), is_login(req.method().as_str(), path))
+        .await
+    {
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many requests",
+        )
+        .detail("slow down: too many requests in this minute")
+        .retry_after(retry_after));
+    }
+
     let declared_length = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -139,6 +166,29 @@ pub async fn proxy(
         Err(error) => return Err(upstream_error(service, error)),
     };
     Ok(stream_response(response))
+}
+
+/// The verified user id behind the request, if any. Protected routes need a
+/// valid token (401 otherwise, before any service is bothered); on public
+/// routes a bad token is left for the service to judge.
+async fn caller(req: &HttpRequest, verifier: &JwtVerifier) -> Result<Option<String>, Problem> {
+    let needed = access(req.method().as_str(), req.uri().path()) == Access::SignedIn;
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    match token {
+        Some(token) => match verifier.verify(token).await {
+            Ok(claims) => Ok(Some(claims.sub.to_string())),
+            Err(error) if needed => Err(error.into()),
+            Err(_) => Ok(None),
+        },
+        None if needed => Err(AuthError::Missing.into()),
+        None => Ok(None),
+    }
 }
 
 /// The request body as a stream, read on this worker (actix's payload is not

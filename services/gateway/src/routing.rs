@@ -22,10 +22,71 @@ pub fn route(path: &str) -> Option<ServiceName> {
     }
 }
 
+/// Whether a route needs a signed-in caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: browsing, signing up and in, guest carts.
+    Public,
+    /// A valid access token; the service then checks ownership and roles.
+    SignedIn,
+}
+
+/// The access a request needs. Everything not explicitly public needs a token,
+/// so a new route is protected until someone decides otherwise.
+pub fn access(method: &str, path: &str) -> Access {
+    let rest = path.strip_prefix("/api/").unwrap_or(path);
+    let segments: Vec<&str> = rest.split('/').collect();
+    let reading = matches!(method, "GET" | "HEAD" | "OPTIONS");
+    match segments.as_slice() {
+        ["auth", "register" | "login"] => Access::Public,
+        ["products" | "categories", ..] if reading => Access::Public,
+        // Guests have carts too; merging one into an account needs the account.
+        ["cart", "merge"] => Access::SignedIn,
+        ["cart", ..] => Access::Public,
+        _ => Access::SignedIn,
+    }
+}
+
+/// Logins get their own, stricter rate limit.
+pub fn is_login(method: &str, path: &str) -> bool {
+    method == "POST" && path == "/api/auth/login"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use ServiceName::*;
+
+    #[test]
+    fn only_browsing_signing_in_and_carts_are_public() {
+        for (method, path) in [
+            ("POST", "/api/auth/register"),
+            ("POST", "/api/auth/login"),
+            ("GET", "/api/products"),
+            ("GET", "/api/products/abc"),
+            ("GET", "/api/categories"),
+            ("GET", "/api/cart"),
+            ("POST", "/api/cart/items"),
+        ] {
+            assert_eq!(access(method, path), Access::Public, "{method} {path}");
+        }
+        for (method, path) in [
+            ("GET", "/api/users/me"),
+            ("POST", "/api/products"),
+            ("PUT", "/api/products/abc/stock"),
+            ("DELETE", "/api/products/abc"),
+            ("GET", "/api/cache/stats"),
+            ("POST", "/api/cart/merge"),
+            ("POST", "/api/orders"),
+            ("GET", "/api/orders/1/shipment"),
+            ("GET", "/api/payments"),
+            ("POST", "/api/returns"),
+            ("GET", "/api/admin/packing-tasks"),
+            ("GET", "/api/something-new"),
+        ] {
+            assert_eq!(access(method, path), Access::SignedIn, "{method} {path}");
+        }
+    }
 
     #[test]
     fn every_public_prefix_has_its_service() {

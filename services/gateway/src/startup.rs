@@ -4,9 +4,15 @@ use std::collections::BTreeMap;
 
 use actix_web::web;
 use shop_client::{ClientConfig, HttpClient, wire::HealthStatus};
-use shop_kit::{Application, health::Health, metrics::Metrics};
+use shop_kit::{
+    Application,
+    auth::{JwtVerifier, KeySource},
+    health::Health,
+    metrics::Metrics,
+    redis::RedisPool,
+};
 
-use crate::{config::Settings, openapi, proxy};
+use crate::{config::Settings, openapi, proxy, rate_limit::RateLimiter};
 
 /// Binds the gateway; `main` and the tests both start here.
 pub async fn build(settings: Settings) -> anyhow::Result<Application> {
@@ -33,18 +39,29 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         });
         upstreams.insert(*service, client);
     }
+    let keys = HttpClient::new(
+        "users",
+        settings.auth.users_url.clone(),
+        &ClientConfig::default(),
+    )?;
+    let verifier = JwtVerifier::new(
+        &settings.auth.issuer,
+        &settings.auth.audience,
+        KeySource::Remote(keys),
+    );
+    let redis = RedisPool::new(&settings.redis)?;
+    // Without Redis nothing is rate limited, but everything is served.
+    let health = health.redis(redis.clone(), false);
+    let metrics = Metrics::new("gateway")?.observe_redis(redis.clone());
     let state = web::Data::new(proxy::ProxyState {
         upstreams,
         body_limit: settings.server.body_limit_bytes,
+        verifier,
+        limiter: RateLimiter::new(redis, settings.limits.clone()),
     });
-    Application::build(
-        &settings.server,
-        health,
-        Metrics::new("gateway")?,
-        move |cfg| {
-            cfg.app_data(state.clone())
-                .configure(openapi::config)
-                .configure(proxy::config);
-        },
-    )
+    Application::build(&settings.server, health, metrics, move |cfg| {
+        cfg.app_data(state.clone())
+            .configure(openapi::config)
+            .configure(proxy::config);
+    })
 }

@@ -17,9 +17,13 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     let health = Health::new("orders", env!("CARGO_PKG_VERSION")).postgres(db.clone());
     let metrics = Metrics::new("orders")?.observe_postgres(db.clone());
     let state = web::Data::new(AppState { db });
+    let (verifier, internal_token) = shop_kit::auth::remote_guards(&settings.base)?;
     let openapi = routes::ApiDoc::openapi();
     Application::build(&settings.base.server, health, metrics, move |cfg| {
-        cfg.app_data(state.clone()).configure(routes::config);
+        cfg.app_data(state.clone())
+            .app_data(verifier.clone())
+            .app_data(internal_token.clone())
+            .configure(routes::config);
         shop_kit::server::openapi(cfg, &openapi);
     })
 }

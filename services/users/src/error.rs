@@ -1,4 +1,54 @@
-//! Errors answered by the users service: the shared problem+json type.
+//! Errors answered by the users service.
+
+use actix_web::http::StatusCode;
+use shop_kit::Problem;
+
+use crate::db::models::wallet::WalletError;
 
 /// Every handler returns this error; see [`shop_kit::Problem`].
-pub type ApiError = shop_kit::Problem;
+pub type ApiError = Problem;
+
+impl From<WalletError> for Problem {
+    fn from(error: WalletError) -> Self {
+        match error {
+            WalletError::NotFound => Problem::not_found("wallet"),
+            WalletError::InsufficientFunds { balance_cents } => Problem::conflict(
+                "insufficient_funds",
+                format!("the wallet holds {balance_cents} cents, not enough for this debit"),
+            ),
+            WalletError::KeyReused => Problem::conflict(
+                "idempotency_key_reused",
+                "this idempotency key was used for a different movement",
+            ),
+            WalletError::KeyRace => Problem::new(
+                StatusCode::CONFLICT,
+                "idempotency_key_in_flight",
+                "Conflict",
+            )
+            .detail("a request with this idempotency key is still being processed")
+            .retry_after(1),
+            WalletError::Database(e) => e.into(),
+        }
+    }
+}
+
+/// 401 for a failed login: the same body whether the email exists or not.
+pub fn invalid_credentials() -> Problem {
+    Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "Unauthorized",
+    )
+    .detail("the email or the password is wrong")
+}
+
+/// 429 after too many failed logins.
+pub fn too_many_attempts(retry_after: u64) -> Problem {
+    Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        "Too many requests",
+    )
+    .detail("too many failed logins; try again later")
+    .retry_after(retry_after)
+}

@@ -1,8 +1,12 @@
-//! The users service: accounts, authentication, addresses and wallets.
+//! The users service: accounts, authentication (EdDSA access tokens and their
+//! JWKS), addresses and wallets.
 
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod routes;
+pub mod seed;
 pub mod startup;
+pub mod throttle;
+pub mod tokens;

@@ -1,25 +1,82 @@
-//! Builds the users service: pool, migrations, routes.
+//! Builds the users service: pools, migrations, keys, demo data, routes.
+
+use std::sync::Arc;
 
 use actix_web::web;
-use shop_kit::{Application, db::PgPool, health::Health, metrics::Metrics};
+use shop_kit::{
+    Application,
+    auth::{InternalToken, JwtVerifier, KeySource},
+    db::PgPool,
+    health::Health,
+    metrics::Metrics,
+    redis::RedisPool,
+};
 use utoipa::OpenApi as _;
 
-use crate::{config::Settings, db::MIGRATIONS, routes};
+use crate::{
+    config::Settings,
+    db::MIGRATIONS,
+    domain::{new_user::Password, password},
+    routes, seed,
+    throttle::LoginThrottle,
+    tokens::TokenIssuer,
+};
 
 /// What every handler can reach.
 pub struct AppState {
     pub db: PgPool,
+    pub tokens: TokenIssuer,
+    pub throttle: LoginThrottle,
+    pub currency: String,
+    /// Verified against when the email is unknown, so a failed login costs
+    /// the same whether the account exists or not.
+    pub dummy_hash: String,
 }
 
 /// Migrates the database and binds the server; `main` and the tests both start here.
 pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     let db = shop_kit::db::connect_and_migrate(&settings.base.database, MIGRATIONS).await?;
-    let health = Health::new("users", env!("CARGO_PKG_VERSION")).postgres(db.clone());
-    let metrics = Metrics::new("users")?.observe_postgres(db.clone());
-    let state = web::Data::new(AppState { db });
+    if settings.seed_demo_data {
+        seed::seed(&db, settings.admin_password.as_deref()).await?;
+    }
+    let redis = RedisPool::new(&settings.redis)?;
+    let tokens = TokenIssuer::new(
+        &settings.tokens,
+        &settings.base.auth.issuer,
+        &settings.base.auth.audience,
+    )?;
+    // This service verifies its own tokens with its own keys: no HTTP round trip.
+    let verifier = web::Data::new(JwtVerifier::new(
+        &settings.base.auth.issuer,
+        &settings.base.auth.audience,
+        KeySource::Local(tokens.key_set()?),
+    ));
+    let internal_token = web::Data::new(InternalToken(Arc::from(
+        settings.base.internal_api_token.as_str(),
+    )));
+    let dummy = Password::parse("not-a-real-password-at-all").map_err(anyhow::Error::msg)?;
+    let dummy_hash = tokio::task::spawn_blocking(move || password::hash(&dummy)).await??;
+
+    // Without Redis logins are not throttled, but they still work: degraded.
+    let health = Health::new("users", env!("CARGO_PKG_VERSION"))
+        .postgres(db.clone())
+        .redis(redis.clone(), false);
+    let metrics = Metrics::new("users")?
+        .observe_postgres(db.clone())
+        .observe_redis(redis.clone());
+    let state = web::Data::new(AppState {
+        db,
+        tokens,
+        throttle: LoginThrottle::new(redis, settings.login_throttle.clone()),
+        currency: settings.currency.clone(),
+        dummy_hash,
+    });
     let openapi = routes::ApiDoc::openapi();
     Application::build(&settings.base.server, health, metrics, move |cfg| {
-        cfg.app_data(state.clone()).configure(routes::config);
+        cfg.app_data(state.clone())
+            .app_data(verifier.clone())
+            .app_data(internal_token.clone())
+            .configure(routes::config);
         shop_kit::server::openapi(cfg, &openapi);
     })
 }

@@ -8,7 +8,9 @@ use shop_client::ServiceName;
 use shop_kit::{
     config::{Env, TelemetrySettings},
     telemetry::TelemetryGuard,
+    testing::{TestKeys, TestRedis},
 };
+use uuid::Uuid;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
     matchers::{method, path},
@@ -18,6 +20,10 @@ pub struct TestGateway {
     pub address: String,
     pub doubles: BTreeMap<ServiceName, MockServer>,
     pub http: reqwest::Client,
+    /// The key the users double publishes in its JWKS.
+    pub keys: TestKeys,
+    /// Held so the rate-limit keys are deleted with the test.
+    _redis: TestRedis,
 }
 
 impl TestGateway {
@@ -27,6 +33,14 @@ impl TestGateway {
 
     pub fn double(&self, service: ServiceName) -> &MockServer {
         &self.doubles[&service]
+    }
+
+    /// A valid customer token.
+    pub fn token(&self) -> String {
+        self.keys.sign(
+            &TestKeys::claims(Uuid::now_v7(), "customer"),
+            &self.keys.kid(),
+        )
     }
 }
 
@@ -71,7 +85,20 @@ pub async fn spawn_gateway_with(
     extra: &[(&str, String)],
 ) -> TestGateway {
     init_telemetry();
-    let mut env = Env::from_pairs([("HOST", "127.0.0.1"), ("PORT", "0"), ("HTTP_WORKERS", "1")]);
+    let keys = TestKeys::generate();
+    Mock::given(method("GET"))
+        .and(path("/.well-known/jwks.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(keys.jwks()))
+        .mount(&doubles[&ServiceName::Users])
+        .await;
+    let redis = TestRedis::new("gateway");
+    let mut env = Env::from_pairs([
+        ("HOST", "127.0.0.1".to_owned()),
+        ("PORT", "0".to_owned()),
+        ("HTTP_WORKERS", "1".to_owned()),
+        ("REDIS_URL", shop_kit::testing::redis_url()),
+        ("REDIS_KEY_PREFIX", redis.prefix().to_owned()),
+    ]);
     for (service, server) in &doubles {
         env = env.with(service.url_var(), server.uri());
     }
@@ -83,6 +110,8 @@ pub async fn spawn_gateway_with(
         address: shop_kit::testing::spawn(app),
         doubles,
         http: reqwest::Client::new(),
+        keys,
+        _redis: redis,
     }
 }
 

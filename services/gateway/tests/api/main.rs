@@ -2,6 +2,7 @@
 //! doubles standing in for the five services.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
 mod health;
 mod helpers;
 mod proxy;

@@ -44,12 +44,14 @@ async fn each_prefix_reaches_its_service_with_method_path_query_and_body_intact(
         ("POST", "/api/returns", Fulfilment),
         ("POST", "/api/admin/packing-tasks/9/packed", Fulfilment),
     ];
+    let token = gateway.token();
     for (verb, target, service) in cases {
         let body = json!({"target": target, "n": 1});
         let response = gateway
             .http
             .request(verb.parse().unwrap(), gateway.url(target))
             .header("x-custom", "kept")
+            .bearer_auth(&token)
             .header("x-internal-token", "a client must never pass this")
             .json(&body)
             .send()
@@ -73,6 +75,10 @@ async fn each_prefix_reaches_its_service_with_method_path_query_and_body_intact(
         assert_eq!(seen_target, target);
         assert_eq!(serde_json::from_slice::<Value>(&seen.body).unwrap(), body);
         assert_eq!(seen.headers["x-custom"], "kept");
+        assert_eq!(
+            seen.headers["authorization"].to_str().unwrap(),
+            format!("Bearer {token}")
+        );
         assert_eq!(seen.headers["x-request-id"].to_str().unwrap(), request_id);
         assert!(
             seen.headers.contains_key("traceparent"),
@@ -132,6 +138,7 @@ async fn a_service_error_passes_through_unchanged() {
     let response = gateway
         .http
         .post(gateway.url("/api/orders"))
+        .bearer_auth(gateway.token())
         .json(&json!({}))
         .send()
         .await
@@ -187,6 +194,7 @@ async fn a_stopped_service_is_a_503_problem_naming_it() {
     let response = gateway
         .http
         .get(gateway.url("/api/orders"))
+        .bearer_auth(gateway.token())
         .send()
         .await
         .unwrap();
@@ -239,6 +247,7 @@ async fn a_body_over_the_limit_is_refused_before_it_reaches_a_service() {
     let response = gateway
         .http
         .post(gateway.url("/api/orders"))
+        .bearer_auth(gateway.token())
         .header("content-type", "application/json")
         .body(vec![b' '; 4096])
         .send()
@@ -264,6 +273,7 @@ async fn a_chunked_body_over_the_limit_is_refused() {
     let response = gateway
         .http
         .post(gateway.url("/api/orders"))
+        .bearer_auth(gateway.token())
         .body(reqwest::Body::wrap_stream(chunks))
         .send()
         .await

@@ -1,20 +1,23 @@
-//! `POST /api/auth/register`.
+//! Registration, login and the public keys that verify tokens.
 
-use actix_web::{HttpResponse, web};
-use shop_client::wire::users::{RegisterRequest, UserResponse};
-use shop_kit::Problem;
+use actix_web::{HttpRequest, HttpResponse, web};
+use shop_client::wire::users::{LoginRequest, RegisterRequest, TokenResponse, UserResponse};
+use shop_kit::{Problem, auth::Role};
 use uuid::Uuid;
 
 use crate::{
     db::models::user::{NewUserRow, User},
     domain::{new_user::NewUser, password},
-    error::ApiError,
+    error::{ApiError, invalid_credentials, too_many_attempts},
+    routes::client_ip,
     startup::AppState,
 };
 
 /// Registers the auth routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/auth/register", web::post().to(register));
+    cfg.route("/api/auth/register", web::post().to(register))
+        .route("/api/auth/login", web::post().to(login))
+        .route("/.well-known/jwks.json", web::get().to(jwks));
 }
 
 /// Creates a customer account.
@@ -47,7 +50,7 @@ pub async fn register(
             email: new_user.email.as_str(),
             name: new_user.name.as_str(),
             password_hash: &password_hash,
-            role: "customer",
+            role: Role::Customer.as_str(),
         },
     )
     .await?;
@@ -55,4 +58,68 @@ pub async fn register(
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/users/{}", user.id)))
         .json(user.to_response()))
+}
+
+/// Signs in: a short-lived access token. An unknown email and a wrong
+/// password get the same answer after the same work (a hash is always
+/// verified), so neither the body nor the timing tells which it was.
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 401, description = "Wrong email or password", body = shop_client::wire::ProblemDetails),
+        (status = 429, description = "Too many failed logins (see Retry-After)", body = shop_client::wire::ProblemDetails),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let email = body.email.trim().to_lowercase();
+    let ip = client_ip(&req);
+    if let Some(retry_after) = state.throttle.blocked_for(&email, &ip).await {
+        return Err(too_many_attempts(retry_after));
+    }
+    let user = {
+        let mut conn = state.db.get().await?;
+        User::find_by_email(&mut conn, &email).await?
+    };
+    let stored_hash = user
+        .as_ref()
+        .map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
+    let candidate = body.password.clone();
+    let matches = web::block(move || password::verify(&candidate, &stored_hash))
+        .await
+        .map_err(Problem::internal)?;
+    let user = match user {
+        Some(user) if matches => user,
+        _ => {
+            state.throttle.record_failure(&email, &ip).await;
+            return Err(invalid_credentials());
+        }
+    };
+    state.throttle.reset(&email).await;
+    let role = Role::parse(&user.role)
+        .ok_or_else(|| Problem::internal(anyhow::anyhow!("unknown role {}", user.role)))?;
+    let access_token = state
+        .tokens
+        .issue(user.id, role)
+        .map_err(Problem::internal)?;
+    tracing::info!(user_id = %user.id, "signed in");
+    Ok(HttpResponse::Ok().json(TokenResponse {
+        access_token,
+        token_type: "Bearer".to_owned(),
+        expires_in: state.tokens.ttl_secs(),
+    }))
+}
+
+/// The public keys that verify access tokens.
+async fn jwks(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .json(state.tokens.jwks())
 }

@@ -2,6 +2,9 @@
 //! PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod addresses;
+mod auth;
 mod health;
 mod helpers;
 mod register;
+mod wallet;

@@ -1,3 +1,5 @@
 //! One module per table.
 
+pub mod address;
 pub mod user;
+pub mod wallet;

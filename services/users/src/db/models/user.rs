@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use shop_client::wire::users::UserResponse;
 use uuid::Uuid;
 
-use crate::db::schema::users;
+use crate::db::{models::wallet, schema::users};
 
 /// A user row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -33,14 +33,63 @@ pub struct NewUserRow<'a> {
 }
 
 impl User {
-    /// Inserts a user; a taken email is a unique violation on `users_email_key`.
+    /// Inserts a user and their empty wallet in one transaction; a taken email
+    /// is a unique violation on `users_email_key`.
     #[tracing::instrument(skip_all)]
     pub async fn insert(conn: &mut AsyncPgConnection, row: &NewUserRow<'_>) -> QueryResult<Self> {
-        diesel::insert_into(users::table)
-            .values(row)
-            .returning(Self::as_returning())
-            .get_result(conn)
+        conn.transaction(async |conn| {
+            let user: Self = diesel::insert_into(users::table)
+                .values(row)
+                .returning(Self::as_returning())
+                .get_result(conn)
+                .await?;
+            wallet::create(conn, user.id).await?;
+            Ok(user)
+        })
+        .await
+    }
+
+    /// The user with this id.
+    #[tracing::instrument(skip(conn))]
+    pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Self>> {
+        users::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
             .await
+            .optional()
+    }
+
+    /// The user with this (normalised) email.
+    #[tracing::instrument(skip_all)]
+    pub async fn find_by_email(
+        conn: &mut AsyncPgConnection,
+        email: &str,
+    ) -> QueryResult<Option<Self>> {
+        users::table
+            .filter(users::email.eq(email))
+            .select(Self::as_select())
+            .first(conn)
+            .await
+            .optional()
+    }
+
+    /// One page of users, oldest first, and how many there are.
+    #[tracing::instrument(skip(conn))]
+    pub async fn list(
+        conn: &mut AsyncPgConnection,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<(Vec<Self>, i64)> {
+        let items = users::table
+            .order((users::created_at, users::id))
+            .limit(limit)
+            .offset(offset)
+            .select(Self::as_select())
+            .load(conn)
+            .await?;
+        let total = users::table.count().get_result(conn).await?;
+        Ok((items, total))
     }
 
     /// The account as its owner sees it (never the hash).

@@ -1,0 +1,3 @@
+DROP TABLE addresses;
+DROP TABLE wallet_entries;
+DROP TABLE wallets;

@@ -1,0 +1,98 @@
+//! `/internal/*`: wallet movements for payments, user lookup. Never routed by
+//! the gateway; every call must carry `X-Internal-Token`.
+
+use actix_web::{HttpResponse, web};
+use shop_client::wire::users::{UserResponse, WalletMovementRequest, WalletMovementResponse};
+use shop_kit::{Problem, auth::InternalCaller};
+use uuid::Uuid;
+
+use crate::{
+    db::models::{
+        user::User,
+        wallet::{self, Movement},
+    },
+    error::ApiError,
+    routes::{parse_amount, parse_idempotency_key, parse_reason},
+    startup::AppState,
+};
+
+/// Registers the internal routes.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/internal/wallets/{user_id}/debit",
+        web::post().to(debit_wallet),
+    )
+    .route(
+        "/internal/wallets/{user_id}/credit",
+        web::post().to(credit_wallet),
+    )
+    .route("/internal/users/{id}", web::get().to(get_user));
+}
+
+async fn move_money(
+    state: &AppState,
+    user_id: Uuid,
+    body: &WalletMovementRequest,
+    sign: i64,
+) -> Result<HttpResponse, ApiError> {
+    let amount_cents = parse_amount(body.amount_cents)? * sign;
+    let reason = parse_reason(&body.reason)?;
+    let key = parse_idempotency_key("idempotency_key", &body.idempotency_key)?;
+    let mut conn = state.db.get().await?;
+    let applied = wallet::apply(
+        &mut conn,
+        &Movement {
+            user_id,
+            amount_cents,
+            reason,
+            idempotency_key: Some(key),
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(applied.entry().to_movement()))
+}
+
+/// Debits a wallet once per idempotency key; 409 `insufficient_funds` when
+/// the balance does not cover it (nothing is debited then).
+#[utoipa::path(post, path = "/internal/wallets/{user_id}/debit", request_body = WalletMovementRequest, responses(
+    (status = 200, body = WalletMovementResponse),
+    (status = 409, description = "insufficient_funds or idempotency_key_reused", body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+pub async fn debit_wallet(
+    _caller: InternalCaller,
+    state: web::Data<AppState>,
+    user_id: web::Path<Uuid>,
+    body: web::Json<WalletMovementRequest>,
+) -> Result<HttpResponse, ApiError> {
+    move_money(&state, *user_id, &body, -1).await
+}
+
+/// Credits a wallet once per idempotency key (refunds).
+#[utoipa::path(post, path = "/internal/wallets/{user_id}/credit", request_body = WalletMovementRequest, responses(
+    (status = 200, body = WalletMovementResponse),
+))]
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+pub async fn credit_wallet(
+    _caller: InternalCaller,
+    state: web::Data<AppState>,
+    user_id: web::Path<Uuid>,
+    body: web::Json<WalletMovementRequest>,
+) -> Result<HttpResponse, ApiError> {
+    move_money(&state, *user_id, &body, 1).await
+}
+
+/// A user by id.
+#[utoipa::path(get, path = "/internal/users/{id}", responses((status = 200, body = UserResponse)))]
+#[tracing::instrument(skip_all)]
+pub async fn get_user(
+    _caller: InternalCaller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.db.get().await?;
+    let user = User::find(&mut conn, *id)
+        .await?
+        .ok_or_else(|| Problem::not_found("user"))?;
+    Ok(HttpResponse::Ok().json(user.to_response()))
+}

@@ -1,0 +1,98 @@
+//! Demo data for `SEED_DEMO_DATA=true`: three customers with money in their
+//! wallets, and the admin when `ADMIN_PASSWORD` is set. Safe to run at every
+//! start: existing accounts are left alone, and the opening credits carry
+//! idempotency keys.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use shop_kit::{auth::Role, db::PgPool};
+use uuid::Uuid;
+
+use crate::{
+    db::{
+        models::{
+            user::{NewUserRow, User},
+            wallet::{self, Movement},
+        },
+        schema::users,
+    },
+    domain::{new_user::Password, password},
+};
+
+/// The demo customers: email, name, opening balance in cents.
+const CUSTOMERS: [(&str, &str, i64); 3] = [
+    ("alice@shop.local", "Alice", 50_000),
+    ("bob@shop.local", "Bob", 30_000),
+    ("charlie@shop.local", "Charlie", 15_000),
+];
+
+/// The demo customers' password (documented in the README; demo data only).
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+/// The admin's email.
+pub const ADMIN_EMAIL: &str = "admin@shop.local";
+
+/// Creates whatever demo accounts are missing.
+pub async fn seed(db: &PgPool, admin_password: Option<&str>) -> anyhow::Result<()> {
+    for (email, name, balance) in CUSTOMERS {
+        if let Some(user) = ensure_user(db, email, name, DEMO_PASSWORD, Role::Customer).await? {
+            let mut conn = db.get().await?;
+            wallet::apply(
+                &mut conn,
+                &Movement {
+                    user_id: user,
+                    amount_cents: balance,
+                    reason: "opening balance (demo data)".to_owned(),
+                    idempotency_key: Some(format!("seed:{email}")),
+                },
+            )
+            .await?;
+        }
+    }
+    match admin_password {
+        Some(password) => {
+            ensure_user(db, ADMIN_EMAIL, "Admin", password, Role::Admin).await?;
+        }
+        None => tracing::warn!("ADMIN_PASSWORD is not set: no admin account was created"),
+    }
+    tracing::info!("demo data present");
+    Ok(())
+}
+
+/// The new user's id when it was created now, `None` when it already existed.
+async fn ensure_user(
+    db: &PgPool,
+    email: &str,
+    name: &str,
+    password: &str,
+    role: Role,
+) -> anyhow::Result<Option<Uuid>> {
+    let mut conn = db.get().await?;
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        users::table.filter(users::email.eq(email)),
+    ))
+    .get_result(&mut conn)
+    .await?;
+    if exists {
+        return Ok(None);
+    }
+    let secret = Password::parse(password)
+        .map_err(|e| anyhow::anyhow!("invalid configuration: ADMIN_PASSWORD: {e}"))?;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
+    let row = NewUserRow {
+        id: Uuid::now_v7(),
+        email,
+        name,
+        password_hash: &hash,
+        role: role.as_str(),
+    };
+    match User::insert(&mut conn, &row).await {
+        Ok(user) => Ok(Some(user.id)),
+        // Another replica seeded it first.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
