@@ -10,7 +10,7 @@ compose() {
 
 # Runs a shell snippet or script in a curl container on the stack's network.
 in_net() {
-  docker run --rm --network "$SHOP_NETWORK" -v "$E2E_ROOT/integration_tests:/tests:ro" "$CURL_IMAGE" sh -c "$1"
+  docker run --rm --network "$SHOP_NETWORK" -e ADMIN_PASSWORD -v "$E2E_ROOT/integration_tests:/tests:ro" "$CURL_IMAGE" sh -c "$1"
 }
 
 # The id of a service's container.

@@ -15,6 +15,9 @@ export COMPOSE_PROJECT=${COMPOSE_PROJECT:-shop-e2e}
 export SHOP_CI_NETWORK=${SHOP_CI_NETWORK:-shop-ci}
 export SHOP_NETWORK=$SHOP_CI_NETWORK
 export GATEWAY_PORT=${GATEWAY_PORT:-9000}
+# The stack seeds demo data and an admin with this password.
+export ADMIN_PASSWORD=${ADMIN_PASSWORD:-e2e-admin-password}
+export SEED_DEMO_DATA=true
 # shellcheck source=integration_tests/lib.sh
 source integration_tests/lib.sh
 

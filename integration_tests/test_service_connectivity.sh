@@ -8,7 +8,7 @@ gateway=http://gateway:9000
 # service stamps X-Served-By) with a status that is not a gateway error.
 served_by() {
   service=$1 path=$2
-  curl -s -D /tmp/headers -o /tmp/body --max-time 5 "$gateway$path" >/dev/null || true
+  curl -s -D /tmp/headers -o /tmp/body --max-time 5 -H "Authorization: Bearer $token" "$gateway$path" >/dev/null || true
   status=$(head -n 1 /tmp/headers | cut -d' ' -f2)
   by=$(grep -i '^x-served-by:' /tmp/headers | tr -d '\r' | cut -d' ' -f2)
   case "$status" in
@@ -29,7 +29,16 @@ for pair in users:9001 catalogue:9002 orders:9003 payments:9004 fulfilment:9005;
   [ "$status" = 200 ] && grep -q "\"title\":\"$name\"" /tmp/doc || { echo "FAIL $name: /openapi.json -> $status"; exit 1; }
 done
 
-# Real public routes through the gateway, one or more per service.
+# A signed-in customer, so protected routes get past the gateway's guard.
+email="connectivity-$(date +%s)-$$@example.com"
+curl -s -o /dev/null --max-time 10 -H 'content-type: application/json' \
+  -d "{\"email\":\"$email\",\"password\":\"correct horse battery\",\"name\":\"C\"}" "$gateway/api/auth/register"
+token=$(curl -s --max-time 10 -H 'content-type: application/json' \
+  -d "{\"email\":\"$email\",\"password\":\"correct horse battery\"}" "$gateway/api/auth/login" \
+  | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[ -n "$token" ] || { echo "FAIL could not sign in through the gateway"; exit 1; }
+
+# Real routes through the gateway, one or more per service.
 served_by users /api/users/me
 served_by catalogue /api/categories
 served_by catalogue /api/products
