@@ -43,6 +43,13 @@ impl Problem {
         self
     }
 
+    /// Names the lines of the request the problem is about.
+    #[must_use]
+    pub fn lines(mut self, lines: Vec<serde_json::Value>) -> Self {
+        self.details.lines = Some(lines);
+        self
+    }
+
     /// Adds a `Retry-After` header.
     #[must_use]
     pub fn retry_after(mut self, seconds: u64) -> Self {

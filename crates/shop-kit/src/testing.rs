@@ -565,3 +565,14 @@ impl TestKeys {
         }]})
     }
 }
+
+/// An HTTP double for the users service that publishes `keys` at
+/// `/.well-known/jwks.json`; point `USERS_URL` at it.
+pub async fn jwks_double(keys: &TestKeys) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/.well-known/jwks.json"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(keys.jwks()))
+        .mount(&server)
+        .await;
+    server
+}

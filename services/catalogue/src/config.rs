@@ -1,5 +1,7 @@
 //! The catalogue's settings.
 
+use std::time::Duration;
+
 use shop_kit::config::{BaseSettings, ConfigError, Env, RedisSettings};
 
 /// Everything the catalogue reads from the environment.
@@ -7,14 +9,39 @@ use shop_kit::config::{BaseSettings, ConfigError, Env, RedisSettings};
 pub struct Settings {
     pub base: BaseSettings,
     pub redis: RedisSettings,
+    /// `CACHE_TTL_SECS`, default 60: how long a cached value may live.
+    pub cache_ttl: Duration,
+    /// `CACHE_WARM_UP_COUNT`, default 50: products cached at start.
+    pub warm_up_count: i64,
+    /// `RESERVATION_TTL_SECS`, default 900: how long stock stays held.
+    pub reservation_ttl: Duration,
+    /// `RESERVATION_SWEEP_INTERVAL_MS`, default 5000: how often expired holds are released.
+    pub sweep_interval: Duration,
+    /// `STORE_CURRENCY`, default `USD`.
+    pub currency: String,
+    /// `SEED_DEMO_DATA`: load `data/demo-products.json` at start.
+    pub seed_demo_data: bool,
 }
 
 impl Settings {
     /// Reads and checks every variable; the error names the first bad one.
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let reservation_ttl = env.seconds("RESERVATION_TTL_SECS", 900)?;
+        if reservation_ttl.is_zero() {
+            return Err(ConfigError::new(
+                "RESERVATION_TTL_SECS",
+                "must be at least 1",
+            ));
+        }
         Ok(Self {
             base: BaseSettings::from_env(env, 9002, "catalogue_db")?,
             redis: RedisSettings::from_env(env)?,
+            cache_ttl: env.seconds("CACHE_TTL_SECS", 60)?,
+            warm_up_count: env.parse("CACHE_WARM_UP_COUNT", 50)?,
+            reservation_ttl,
+            sweep_interval: env.millis("RESERVATION_SWEEP_INTERVAL_MS", 5000)?,
+            currency: env.string("STORE_CURRENCY", "USD"),
+            seed_demo_data: env.flag("SEED_DEMO_DATA", false)?,
         })
     }
 }

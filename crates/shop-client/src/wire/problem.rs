@@ -31,6 +31,9 @@ pub struct ProblemDetails {
     /// For errors about another service (gateway 503/504): which one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// For errors about lines of a request (`out_of_stock`): which lines, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<serde_json::Value>>,
 }
 
 impl ProblemDetails {
@@ -49,6 +52,7 @@ impl ProblemDetails {
             request_id: None,
             fields: None,
             service: None,
+            lines: None,
         }
     }
 }

@@ -27,4 +27,49 @@ diesel::table! {
 }
 
 diesel::joinable!(products -> categories (category_id));
-diesel::allow_tables_to_appear_in_same_query!(categories, products);
+
+diesel::table! {
+    reservations (id) {
+        id -> Uuid,
+        status -> Text,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reservation_lines (reservation_id, product_id) {
+        reservation_id -> Uuid,
+        product_id -> Uuid,
+        quantity -> Int4,
+    }
+}
+
+diesel::table! {
+    restocks (id) {
+        id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    restock_lines (restock_id, product_id) {
+        restock_id -> Uuid,
+        product_id -> Uuid,
+        quantity -> Int4,
+    }
+}
+
+diesel::joinable!(reservation_lines -> reservations (reservation_id));
+diesel::joinable!(reservation_lines -> products (product_id));
+diesel::joinable!(restock_lines -> restocks (restock_id));
+diesel::joinable!(restock_lines -> products (product_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    categories,
+    products,
+    reservations,
+    reservation_lines,
+    restocks,
+    restock_lines
+);

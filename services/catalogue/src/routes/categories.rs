@@ -1,14 +1,26 @@
-//! `GET /api/categories`.
+//! `GET /api/categories` and `POST /api/categories` (admin).
 
 use actix_web::{HttpResponse, web};
-use shop_client::wire::{Page, catalogue::CategoryResponse};
-use shop_kit::pagination::PageQuery;
+use shop_client::wire::{
+    Page,
+    catalogue::{CategoryResponse, CreateCategoryRequest},
+};
+use shop_kit::{Problem, auth::AdminUser, pagination::PageQuery};
 
 use crate::{db::models::category::Category, error::ApiError, startup::AppState};
 
 /// Registers the category routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/categories", web::get().to(list_categories));
+    cfg.route("/api/categories", web::get().to(list_categories))
+        .route("/api/categories", web::post().to(create_category));
+}
+
+fn response(c: Category) -> CategoryResponse {
+    CategoryResponse {
+        id: c.id,
+        slug: c.slug,
+        name: c.name,
+    }
 }
 
 /// Lists categories by name.
@@ -29,18 +41,51 @@ pub async fn list_categories(
     let page = query.parse()?;
     let mut conn = state.db.get().await?;
     let (rows, total) = Category::list(&mut conn, page.limit, page.offset).await?;
-    let items = rows
-        .into_iter()
-        .map(|c| CategoryResponse {
-            id: c.id,
-            slug: c.slug,
-            name: c.name,
-        })
-        .collect();
     Ok(HttpResponse::Ok().json(Page {
-        items,
+        items: rows.into_iter().map(response).collect(),
         total,
         limit: page.limit,
         offset: page.offset,
     }))
+}
+
+/// Creates a category.
+#[utoipa::path(post, path = "/api/categories", request_body = CreateCategoryRequest, responses(
+    (status = 201, body = CategoryResponse),
+    (status = 409, body = shop_client::wire::ProblemDetails),
+    (status = 422, body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all)]
+pub async fn create_category(
+    _admin: AdminUser,
+    state: web::Data<AppState>,
+    body: web::Json<CreateCategoryRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = body.slug.trim().to_ascii_lowercase();
+    let valid_slug = !slug.is_empty()
+        && slug.len() <= 64
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if !valid_slug {
+        return Err(Problem::invalid_field(
+            "slug",
+            "must be lowercase words joined by '-'",
+        ));
+    }
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Problem::invalid_field(
+            "name",
+            "must be 1 to 100 characters",
+        ));
+    }
+    let mut conn = state.db.get().await?;
+    let category = Category::insert(&mut conn, &slug, name).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/categories/{}", category.slug)))
+        .json(response(category)))
 }

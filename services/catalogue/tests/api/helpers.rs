@@ -1,18 +1,54 @@
-//! Spawns the catalogue for a test.
+//! Spawns the catalogue for a test, with admin tokens it accepts.
 
 use std::path::Path;
 
 use catalogue::{config::Settings, db::MIGRATIONS, startup::build};
-use shop_kit::testing::{TestApp, TestDatabase};
+use serde_json::{Value, json};
+use shop_kit::testing::{TestApp, TestDatabase, TestKeys, jwks_double};
+use uuid::Uuid;
+use wiremock::MockServer;
 
-/// The catalogue on a fresh migrated database.
+pub const INTERNAL_TOKEN: &str = "test-internal-token-0123456789";
+
+pub struct CatalogueApp {
+    pub app: TestApp,
+    pub keys: TestKeys,
+    _users: MockServer,
+}
+
+impl std::ops::Deref for CatalogueApp {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
+}
+
+/// The catalogue on a fresh migrated database (the foundation tests' shape).
 pub async fn spawn_app() -> TestApp {
-    TestApp::spawn("catalogue", MIGRATIONS, migrations_dir(), &[], start).await
+    spawn_catalogue(&[]).await.app
 }
 
 /// The catalogue on a database the test made.
 pub async fn spawn_app_on(db: TestDatabase) -> TestApp {
     TestApp::spawn_on("catalogue", db, &[], start).await
+}
+
+/// The catalogue trusting tokens signed by a key the test holds.
+pub async fn spawn_catalogue(extra: &[(&str, &str)]) -> CatalogueApp {
+    let keys = TestKeys::generate();
+    let users = jwks_double(&keys).await;
+    let users_url = users.uri();
+    let mut env = vec![
+        ("USERS_URL", users_url.as_str()),
+        ("CACHE_WARM_UP_COUNT", "0"),
+    ];
+    env.extend_from_slice(extra);
+    let app = TestApp::spawn("catalogue", MIGRATIONS, migrations_dir(), &env, start).await;
+    CatalogueApp {
+        app,
+        keys,
+        _users: users,
+    }
 }
 
 async fn start(env: shop_kit::config::Env) -> anyhow::Result<shop_kit::Application> {
@@ -21,4 +57,97 @@ async fn start(env: shop_kit::config::Env) -> anyhow::Result<shop_kit::Applicati
 
 fn migrations_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+}
+
+impl CatalogueApp {
+    pub fn admin(&self) -> String {
+        self.keys
+            .sign(&TestKeys::claims(Uuid::now_v7(), "admin"), &self.keys.kid())
+    }
+
+    pub fn customer(&self) -> String {
+        self.keys.sign(
+            &TestKeys::claims(Uuid::now_v7(), "customer"),
+            &self.keys.kid(),
+        )
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.http.request(method.parse().unwrap(), self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn internal(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .http
+            .request(method.parse().unwrap(), self.url(path))
+            .header("x-internal-token", INTERNAL_TOKEN);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn category(&self, slug: &str) {
+        let response = self
+            .send(
+                "POST",
+                "/api/categories",
+                Some(&self.admin()),
+                Some(json!({"slug": slug, "name": slug})),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    }
+
+    /// Creates a product; returns its JSON.
+    pub async fn product(
+        &self,
+        sku: &str,
+        name: &str,
+        price_cents: i64,
+        category: &str,
+        stock: i32,
+    ) -> Value {
+        let response = self
+            .send(
+                "POST",
+                "/api/products",
+                Some(&self.admin()),
+                Some(json!({"sku": sku, "name": name, "description": format!("{name} for testing"),
+                            "price_cents": price_cents, "category": category, "stock_on_hand": stock})),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    /// `GET path` as anyone: (X-Cache, body).
+    pub async fn read(&self, path: &str) -> (String, Value) {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let cache = response
+            .headers()
+            .get("x-cache")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (cache, response.json().await.unwrap())
+    }
 }

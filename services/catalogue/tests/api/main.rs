@@ -2,6 +2,10 @@
 //! PostgreSQL and Redis.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cache;
 mod categories;
 mod health;
 mod helpers;
+mod listing;
+mod products;
+mod reservations;

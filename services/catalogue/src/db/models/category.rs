@@ -36,3 +36,19 @@ impl Category {
         Ok((items, total))
     }
 }
+
+impl Category {
+    /// Creates a category; a taken slug is a unique violation on `categories_slug_key`.
+    #[tracing::instrument(skip(conn))]
+    pub async fn insert(conn: &mut AsyncPgConnection, slug: &str, name: &str) -> QueryResult<Self> {
+        diesel::insert_into(categories::table)
+            .values((
+                categories::id.eq(Uuid::now_v7()),
+                categories::slug.eq(slug),
+                categories::name.eq(name),
+            ))
+            .returning(Self::as_returning())
+            .get_result(conn)
+            .await
+    }
+}

@@ -1,0 +1,185 @@
+//! The public product list's query: parsed, bounded, and normalised into the
+//! cache key (two URLs asking the same thing share one cache entry).
+
+use serde::Deserialize;
+use shop_kit::{Problem, pagination::PageQuery};
+
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    PriceAsc,
+    PriceDesc,
+    Name,
+    Newest,
+}
+
+impl Sort {
+    fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "price" => Some(Self::PriceAsc),
+            "-price" => Some(Self::PriceDesc),
+            "name" => Some(Self::Name),
+            "newest" => Some(Self::Newest),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::PriceAsc => "price",
+            Self::PriceDesc => "-price",
+            Self::Name => "name",
+            Self::Newest => "newest",
+        }
+    }
+}
+
+/// `GET /api/products` query parameters, as sent.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// Words to find in the name or description.
+    pub q: Option<String>,
+    /// A category slug.
+    pub category: Option<String>,
+    /// Inclusive lower bound.
+    pub min_price_cents: Option<i64>,
+    /// Inclusive upper bound.
+    pub max_price_cents: Option<i64>,
+    /// Only products that can be bought now.
+    pub in_stock: Option<bool>,
+    /// `price`, `-price`, `name` or `newest` (default).
+    pub sort: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// A valid list query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFilter {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub min_price_cents: Option<i64>,
+    pub max_price_cents: Option<i64>,
+    pub in_stock: bool,
+    pub sort: Sort,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl ListParams {
+    /// Checks every parameter; a bad one is a 422 naming it.
+    pub fn parse(&self) -> Result<ListFilter, Problem> {
+        let page = PageQuery {
+            limit: self.limit,
+            offset: self.offset,
+        }
+        .parse()?;
+        let sort = match self.sort.as_deref() {
+            None => Sort::Newest,
+            Some(raw) => Sort::parse(raw).ok_or_else(|| {
+                Problem::invalid_field("sort", "must be price, -price, name or newest")
+            })?,
+        };
+        for (field, value) in [
+            ("min_price_cents", self.min_price_cents),
+            ("max_price_cents", self.max_price_cents),
+        ] {
+            if value.is_some_and(|v| v < 0) {
+                return Err(Problem::invalid_field(field, "must not be negative"));
+            }
+        }
+        if let (Some(min), Some(max)) = (self.min_price_cents, self.max_price_cents) {
+            if min > max {
+                return Err(Problem::invalid_field(
+                    "min_price_cents",
+                    "must not be above max_price_cents",
+                ));
+            }
+        }
+        let q = self.q.as_deref().map(|q| {
+            q.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        });
+        if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+            return Err(Problem::invalid_field(
+                "q",
+                "must be at most 200 characters",
+            ));
+        }
+        Ok(ListFilter {
+            q: q.filter(|q| !q.is_empty()),
+            category: self
+                .category
+                .as_deref()
+                .map(|c| c.trim().to_ascii_lowercase())
+                .filter(|c| !c.is_empty()),
+            min_price_cents: self.min_price_cents,
+            max_price_cents: self.max_price_cents,
+            in_stock: self.in_stock.unwrap_or(false),
+            sort,
+            limit: page.limit,
+            offset: page.offset,
+        })
+    }
+}
+
+impl ListFilter {
+    /// The normalised query: the cache key's variable part.
+    pub fn cache_key(&self) -> String {
+        format!(
+            "q={}&category={}&min={}&max={}&in_stock={}&sort={}&limit={}&offset={}",
+            self.q.as_deref().unwrap_or(""),
+            self.category.as_deref().unwrap_or(""),
+            self.min_price_cents
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.max_price_cents
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.in_stock,
+            self.sort.as_str(),
+            self.limit,
+            self.offset
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equivalent_queries_share_a_cache_key() {
+        let a = ListParams {
+            q: Some("  Red   MUG ".into()),
+            sort: Some("newest".into()),
+            ..Default::default()
+        };
+        let b = ListParams {
+            q: Some("red mug".into()),
+            limit: Some(20),
+            ..Default::default()
+        };
+        assert_eq!(
+            a.parse().unwrap().cache_key(),
+            b.parse().unwrap().cache_key()
+        );
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        let bad_sort = ListParams {
+            sort: Some("cheapest".into()),
+            ..Default::default()
+        };
+        assert_eq!(bad_sort.parse().unwrap_err().code(), "validation_failed");
+        let inverted = ListParams {
+            min_price_cents: Some(10),
+            max_price_cents: Some(5),
+            ..Default::default()
+        };
+        assert!(inverted.parse().is_err());
+    }
+}
