@@ -58,3 +58,7 @@ images-offline: ## Build every image from Debian packages, for machines with no 
 .PHONY: e2e
 e2e: ## Build, start the CI stack, run integration_tests/ on the compose network, tear down
 	integration_tests/run.sh
+
+.PHONY: bench-catalogue
+bench-catalogue: ## wrk against cached product and list reads, through the gateway and direct
+	.ci/test-services.sh .ci/bench-catalogue.sh
