@@ -39,7 +39,7 @@ id=$(curl -fs 'http://127.0.0.1:9002/api/products?sort=name&limit=1' | sed -n 's
 list='/api/products?category=books&sort=price&limit=20'
 for path in "/api/products/$id" "$list"; do
   curl -fs -o /dev/null "http://127.0.0.1:9002$path"   # the first read fills the cache
-  curl -fsI "http://127.0.0.1:9000$path" | grep -i '^x-cache'
+  curl -fs -D - -o /dev/null "http://127.0.0.1:9000$path" | grep -i "^x-cache"
 done
 
 run() {
