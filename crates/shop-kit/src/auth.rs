@@ -113,8 +113,8 @@ pub struct JwtVerifier {
     last_fetch: RwLock<Option<Instant>>,
 }
 
-/// An unknown `kid` triggers at most one JWKS fetch per this interval, so a
-/// flood of forged kids cannot hammer the users service.
+/// After a successful JWKS fetch, an unknown `kid` triggers no other fetch for
+/// this long, so a flood of forged kids cannot hammer the users service.
 const MIN_REFETCH: Duration = Duration::from_secs(5);
 
 impl JwtVerifier {
@@ -183,12 +183,14 @@ impl JwtVerifier {
         {
             return Ok(());
         }
-        *self.last_fetch.write().await = Some(Instant::now());
+        // Only a successful fetch starts the quiet period: while users cannot
+        // be reached, tokens are answered 503 (not 401) and every request retries.
         let set: JwkSet = client
             .get_json("/.well-known/jwks.json")
             .await
             .map_err(|e| AuthError::KeysUnavailable(e.to_string()))?;
         *self.keys.write().await = decoding_keys(&set);
+        *self.last_fetch.write().await = Some(Instant::now());
         Ok(())
     }
 }

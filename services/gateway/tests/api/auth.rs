@@ -187,3 +187,48 @@ async fn logins_have_a_stricter_limit_than_browsing() {
     assert!(statuses.contains(&429), "{statuses:?}");
     assert_eq!(browsing.status(), 200, "browsing has its own, larger limit");
 }
+
+#[tokio::test]
+async fn while_the_keys_cannot_be_fetched_a_token_is_503_not_401() {
+    let mut doubles = std::collections::BTreeMap::new();
+    for service in shop_client::ServiceName::ALL {
+        doubles.insert(service, crate::helpers::healthy_double(service).await);
+    }
+    // The users double answers health, but its JWKS route fails once.
+    Mock::given(wiremock::matchers::path("/.well-known/jwks.json"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&doubles[&Users])
+        .await;
+    let gateway = crate::helpers::spawn_gateway_with(doubles, &[]).await;
+    answer_everything(&gateway, Orders).await;
+    let token = gateway.token();
+
+    let first = gateway
+        .http
+        .get(gateway.url("/api/orders"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        first.status(),
+        503,
+        "keys unavailable is the shop's problem, not the token's"
+    );
+    assert_eq!(
+        first.json::<Value>().await.unwrap()["code"],
+        "auth_unavailable"
+    );
+
+    // Once users answers again, the same token is accepted at once.
+    let second = gateway
+        .http
+        .get(gateway.url("/api/orders"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 200);
+}
