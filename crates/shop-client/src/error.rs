@@ -64,6 +64,13 @@ impl ClientError {
             || matches!(self.status(), Some(502..=504))
     }
 
+    /// True only when the request certainly never reached the service (the
+    /// connection was refused or could not be made): a side effect is ruled
+    /// out. A timeout or a reset leaves the outcome unknown.
+    pub fn never_sent(&self) -> bool {
+        matches!(self, Self::Unreachable { source: reqwest_middleware::Error::Reqwest(e), .. } if e.is_connect())
+    }
+
     /// Which service the call was for.
     pub fn service(&self) -> &'static str {
         match self {

@@ -100,6 +100,30 @@ service_client!(
     UsersClient,
     ServiceName::Users
 );
+impl UsersClient {
+    /// Debits a wallet once per `idempotency_key` (`/internal/wallets/{id}/debit`).
+    pub async fn debit_wallet(
+        &self,
+        user_id: uuid::Uuid,
+        request: &crate::wire::users::WalletMovementRequest,
+    ) -> Result<crate::wire::users::WalletMovementResponse, ClientError> {
+        self.http
+            .post_json(&format!("/internal/wallets/{user_id}/debit"), request)
+            .await
+    }
+
+    /// Credits a wallet once per `idempotency_key` (refunds).
+    pub async fn credit_wallet(
+        &self,
+        user_id: uuid::Uuid,
+        request: &crate::wire::users::WalletMovementRequest,
+    ) -> Result<crate::wire::users::WalletMovementResponse, ClientError> {
+        self.http
+            .post_json(&format!("/internal/wallets/{user_id}/credit"), request)
+            .await
+    }
+}
+
 service_client!(
     /// Client for the catalogue service: products, stock, reservations.
     CatalogueClient,

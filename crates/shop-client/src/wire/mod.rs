@@ -3,6 +3,7 @@
 pub mod catalogue;
 mod health;
 mod page;
+pub mod payments;
 mod problem;
 pub mod users;
 

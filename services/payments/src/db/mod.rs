@@ -1,5 +1,6 @@
-//! The payments service's database.
+//! The payments database: schema, models and their queries.
 
+pub mod models;
 pub mod schema;
 
 /// The migrations embedded in the binary and run at start-up.

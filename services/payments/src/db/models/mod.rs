@@ -1,0 +1,4 @@
+//! One module per table.
+
+pub mod payment;
+pub mod refund;

@@ -1,0 +1,77 @@
+//! No card number or CVC ever reaches the logs.
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+};
+
+use serde_json::Value;
+use tracing_subscriber::fmt::MakeWriter;
+use uuid::Uuid;
+
+use crate::helpers::{card, spawn_payments};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn card_numbers_and_cvcs_never_reach_the_logs() {
+    let logs = Captured::default();
+    tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(logs.clone())
+        .init();
+    let app = spawn_payments(None).await;
+    let numbers = [
+        "4242424242424242",
+        "4000000000000002",
+        "4000000000000119",
+        "4000000000000259",
+        "4242424242424241",
+    ];
+
+    let mut ids = Vec::new();
+    for number in numbers {
+        let body: Value = app
+            .charge(Uuid::now_v7(), Uuid::now_v7(), 1_000, card(number))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if let Some(id) = body["id"].as_str() {
+            ids.push(id.to_owned());
+        }
+    }
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        ids.iter().all(|id| text.contains(id.as_str())),
+        "the payments were logged, so the logs were captured"
+    );
+    for number in numbers {
+        assert!(!text.contains(number), "card number {number} in the logs");
+    }
+    assert!(!text.contains("7391"), "the CVC is in the logs");
+    assert!(
+        !text.to_lowercase().contains("cvc"),
+        "a cvc field is in the logs"
+    );
+}
