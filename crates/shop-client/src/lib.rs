@@ -6,6 +6,7 @@
 //! retries idempotent requests with backoff, adds `X-Internal-Token` on
 //! `/internal/*` calls and decodes problem+json errors into [`ClientError`].
 
+pub mod card;
 pub mod context;
 pub mod error;
 pub mod http;

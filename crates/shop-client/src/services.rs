@@ -3,6 +3,9 @@
 use std::fmt;
 
 use url::Url;
+use uuid::Uuid;
+
+use crate::wire::{catalogue, fulfilment, orders, payments, users};
 
 use crate::{ClientConfig, ClientError, HttpClient};
 
@@ -104,9 +107,9 @@ impl UsersClient {
     /// Debits a wallet once per `idempotency_key` (`/internal/wallets/{id}/debit`).
     pub async fn debit_wallet(
         &self,
-        user_id: uuid::Uuid,
-        request: &crate::wire::users::WalletMovementRequest,
-    ) -> Result<crate::wire::users::WalletMovementResponse, ClientError> {
+        user_id: Uuid,
+        request: &users::WalletMovementRequest,
+    ) -> Result<users::WalletMovementResponse, ClientError> {
         self.http
             .post_json(&format!("/internal/wallets/{user_id}/debit"), request)
             .await
@@ -115,11 +118,22 @@ impl UsersClient {
     /// Credits a wallet once per `idempotency_key` (refunds).
     pub async fn credit_wallet(
         &self,
-        user_id: uuid::Uuid,
-        request: &crate::wire::users::WalletMovementRequest,
-    ) -> Result<crate::wire::users::WalletMovementResponse, ClientError> {
+        user_id: Uuid,
+        request: &users::WalletMovementRequest,
+    ) -> Result<users::WalletMovementResponse, ClientError> {
         self.http
             .post_json(&format!("/internal/wallets/{user_id}/credit"), request)
+            .await
+    }
+
+    /// One of the user's saved addresses; 404 when it is not theirs.
+    pub async fn address(
+        &self,
+        user_id: Uuid,
+        address_id: Uuid,
+    ) -> Result<users::AddressResponse, ClientError> {
+        self.http
+            .get_json(&format!("/internal/users/{user_id}/addresses/{address_id}"))
             .await
     }
 }
@@ -129,18 +143,153 @@ service_client!(
     CatalogueClient,
     ServiceName::Catalogue
 );
+impl CatalogueClient {
+    /// Holds stock for every line or none (409 `out_of_stock` naming the short lines).
+    pub async fn reserve(
+        &self,
+        request: &catalogue::ReservationRequest,
+    ) -> Result<catalogue::ReservationResponse, ClientError> {
+        self.http.post_json("/internal/reservations", request).await
+    }
+
+    /// Where a reservation stands; 404 when it was never made.
+    pub async fn reservation(
+        &self,
+        id: Uuid,
+    ) -> Result<catalogue::ReservationResponse, ClientError> {
+        self.http
+            .get_json(&format!("/internal/reservations/{id}"))
+            .await
+    }
+
+    /// Sells the held stock (idempotent).
+    pub async fn commit_reservation(
+        &self,
+        id: Uuid,
+    ) -> Result<catalogue::ReservationResponse, ClientError> {
+        self.http
+            .post_json(&format!("/internal/reservations/{id}/commit"), &())
+            .await
+    }
+
+    /// Puts the held stock back on sale (idempotent).
+    pub async fn release_reservation(
+        &self,
+        id: Uuid,
+    ) -> Result<catalogue::ReservationResponse, ClientError> {
+        self.http
+            .post_json(&format!("/internal/reservations/{id}/release"), &())
+            .await
+    }
+
+    /// Current prices and availability of up to 100 products.
+    pub async fn prices(&self, ids: &[Uuid]) -> Result<Vec<catalogue::PriceResponse>, ClientError> {
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        self.http
+            .get_json(&format!("/internal/products?ids={}", ids.join(",")))
+            .await
+    }
+
+    /// Returned goods back on hand, once per `restock_id`.
+    pub async fn restock(
+        &self,
+        request: &catalogue::RestockRequest,
+    ) -> Result<serde_json::Value, ClientError> {
+        self.http.post_json("/internal/restocks", request).await
+    }
+}
+
 service_client!(
     /// Client for the orders service: carts, checkout, invoices.
     OrdersClient,
     ServiceName::Orders
 );
+impl OrdersClient {
+    /// An order, whoever owns it.
+    pub async fn order(&self, id: Uuid) -> Result<orders::OrderResponse, ClientError> {
+        self.http.get_json(&format!("/internal/orders/{id}")).await
+    }
+
+    /// Moves an order on (`packing`, `shipped`, `delivered`), once per event id.
+    pub async fn update_status(
+        &self,
+        id: Uuid,
+        update: &orders::OrderStatusUpdate,
+    ) -> Result<orders::OrderResponse, ClientError> {
+        self.http
+            .post_json(&format!("/internal/orders/{id}/status"), update)
+            .await
+    }
+
+    /// Issues a credit note for refunded money, once per idempotency key.
+    pub async fn credit_note(
+        &self,
+        id: Uuid,
+        request: &orders::CreditNoteRequest,
+    ) -> Result<orders::CreditNoteResponse, ClientError> {
+        self.http
+            .post_json(&format!("/internal/orders/{id}/credit-notes"), request)
+            .await
+    }
+}
+
 service_client!(
     /// Client for the payments service: charges and refunds.
     PaymentsClient,
     ServiceName::Payments
 );
+impl PaymentsClient {
+    /// Charges an order once, whoever asks and however often.
+    pub async fn create_payment(
+        &self,
+        request: &payments::CreatePaymentRequest,
+    ) -> Result<payments::PaymentResponse, ClientError> {
+        self.http.post_json("/internal/payments", request).await
+    }
+
+    /// The order's payment; 404 when none was ever made.
+    pub async fn payment_for_order(
+        &self,
+        order_id: Uuid,
+    ) -> Result<payments::PaymentResponse, ClientError> {
+        self.http
+            .get_json(&format!("/internal/payments?order_id={order_id}"))
+            .await
+    }
+
+    /// Refunds part or all of a payment, once per idempotency key.
+    pub async fn refund(
+        &self,
+        payment_id: Uuid,
+        request: &payments::RefundRequest,
+    ) -> Result<payments::RefundResponse, ClientError> {
+        self.http
+            .post_json(&format!("/internal/payments/{payment_id}/refunds"), request)
+            .await
+    }
+}
+
 service_client!(
     /// Client for the fulfilment service: packing, shipments, returns.
     FulfilmentClient,
     ServiceName::Fulfilment
 );
+impl FulfilmentClient {
+    /// Hands a paid order over for packing (idempotent per order id).
+    pub async fn create_fulfilment(
+        &self,
+        event: &orders::OrderPaidEvent,
+    ) -> Result<fulfilment::FulfilmentResponse, ClientError> {
+        self.http.post_json("/internal/fulfilments", event).await
+    }
+
+    /// Stops a fulfilment before packing; 409 `already_packed` after.
+    pub async fn cancel_fulfilment(
+        &self,
+        order_id: Uuid,
+    ) -> Result<fulfilment::FulfilmentResponse, ClientError> {
+        self.http
+            .post_json(&format!("/internal/fulfilments/{order_id}/cancel"), &())
+            .await
+    }
+}

@@ -5,7 +5,7 @@ use std::{collections::HashMap, sync::Mutex};
 
 use uuid::Uuid;
 
-use crate::domain::card::Card;
+use shop_client::card::Card;
 
 /// What the processor said about one charge attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use rand::Rng as _;
+use shop_client::card::Card;
 use shop_client::wire::{
     payments::{CreatePaymentRequest, PaymentMethod},
     users::WalletMovementRequest,
@@ -16,7 +17,6 @@ use uuid::Uuid;
 use crate::{
     adapter::ChargeOutcome,
     db::models::payment::{Payment, is_settled},
-    domain::card::Card,
     startup::AppState,
 };
 

@@ -6,7 +6,6 @@ pub mod adapter;
 pub mod charge;
 pub mod config;
 pub mod db;
-pub mod domain;
 pub mod error;
 pub mod refunding;
 pub mod routes;

@@ -1,7 +1,9 @@
 //! Wire types shared by the servers and their clients (serde only).
 
 pub mod catalogue;
+pub mod fulfilment;
 mod health;
+pub mod orders;
 mod page;
 pub mod payments;
 mod problem;
