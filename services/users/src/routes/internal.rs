@@ -2,12 +2,15 @@
 //! the gateway; every call must carry `X-Internal-Token`.
 
 use actix_web::{HttpResponse, web};
-use shop_client::wire::users::{UserResponse, WalletMovementRequest, WalletMovementResponse};
+use shop_client::wire::users::{
+    AddressResponse, UserResponse, WalletMovementRequest, WalletMovementResponse,
+};
 use shop_kit::{Problem, auth::InternalCaller};
 use uuid::Uuid;
 
 use crate::{
     db::models::{
+        address::AddressRow,
         user::User,
         wallet::{self, Movement},
     },
@@ -26,7 +29,11 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         "/internal/wallets/{user_id}/credit",
         web::post().to(credit_wallet),
     )
-    .route("/internal/users/{id}", web::get().to(get_user));
+    .route("/internal/users/{id}", web::get().to(get_user))
+    .route(
+        "/internal/users/{id}/addresses/{address_id}",
+        web::get().to(get_address),
+    );
 }
 
 async fn move_money(
@@ -95,4 +102,24 @@ pub async fn get_user(
         .await?
         .ok_or_else(|| Problem::not_found("user"))?;
     Ok(HttpResponse::Ok().json(user.to_response()))
+}
+
+/// One of a user's saved addresses (checkout ships to it); 404 when the
+/// address is not that user's.
+#[utoipa::path(get, path = "/internal/users/{id}/addresses/{address_id}", responses(
+    (status = 200, body = AddressResponse),
+    (status = 404, body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all)]
+pub async fn get_address(
+    _caller: InternalCaller,
+    state: web::Data<AppState>,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (user_id, address_id) = path.into_inner();
+    let mut conn = state.db.get().await?;
+    let address = AddressRow::find(&mut conn, user_id, address_id)
+        .await?
+        .ok_or_else(|| Problem::not_found("address"))?;
+    Ok(HttpResponse::Ok().json(address.to_response()))
 }

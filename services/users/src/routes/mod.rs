@@ -26,6 +26,7 @@ pub mod me;
         internal::debit_wallet,
         internal::credit_wallet,
         internal::get_user,
+        internal::get_address,
     ),
     components(schemas(shop_client::wire::ProblemDetails))
 )]

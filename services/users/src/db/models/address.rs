@@ -59,6 +59,21 @@ impl AddressRow {
             .await
     }
 
+    /// The owner's address; `None` when it is not theirs or not there.
+    #[tracing::instrument(skip(conn))]
+    pub async fn find(
+        conn: &mut AsyncPgConnection,
+        user_id: Uuid,
+        id: Uuid,
+    ) -> QueryResult<Option<Self>> {
+        addresses::table
+            .filter(addresses::id.eq(id).and(addresses::user_id.eq(user_id)))
+            .select(Self::as_select())
+            .first(conn)
+            .await
+            .optional()
+    }
+
     /// Deletes the owner's address; false when it is not theirs or not there.
     #[tracing::instrument(skip(conn))]
     pub async fn delete(
