@@ -1,5 +1,7 @@
 //! The fulfilment service's HTTP routes; each resource module owns its own.
 
+pub mod internal;
+
 use actix_web::web;
 use utoipa::OpenApi;
 
@@ -7,9 +9,16 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "fulfilment"),
+    paths(
+        internal::create_fulfilment,
+        internal::get_fulfilment,
+        internal::cancel_fulfilment
+    ),
     components(schemas(shop_client::wire::ProblemDetails))
 )]
 pub struct ApiDoc;
 
-/// Registers every route (the resources arrive with their issues).
-pub fn config(_cfg: &mut web::ServiceConfig) {}
+/// Registers every route.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.configure(internal::config);
+}

@@ -1,0 +1,4 @@
+//! Rows and their queries; each function takes `&mut AsyncPgConnection` so it
+//! composes inside a transaction.
+
+pub mod fulfilment;
