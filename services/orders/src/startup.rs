@@ -1,26 +1,123 @@
-//! Builds the orders service: pool, migrations, routes.
+//! Builds the orders service: pool, migrations, clients, routes, and the two
+//! workers (the outbox relay and the checkout recovery).
+
+use std::{sync::Arc, time::Duration};
 
 use actix_web::web;
+use prometheus::{IntCounterVec, IntGauge, Opts};
+use shop_client::{CatalogueClient, ClientConfig, FulfilmentClient, PaymentsClient, UsersClient};
 use shop_kit::{Application, db::PgPool, health::Health, metrics::Metrics};
+use tokio::sync::Notify;
 use utoipa::OpenApi as _;
 
-use crate::{config::Settings, db::MIGRATIONS, routes};
+use crate::{
+    config::Settings, db::MIGRATIONS, db::models::outbox::OutboxEvent, recovery, relay, routes,
+};
 
-/// What every handler can reach.
-pub struct AppState {
-    pub db: PgPool,
+/// Business counters on `/metrics`.
+#[derive(Clone)]
+pub struct OrderMetrics {
+    /// `orders_checkouts_total{outcome}`: paid, rejected, payment_failed, failed, unavailable.
+    pub checkouts: IntCounterVec,
+    /// `orders_outbox_events_total{event,outcome}`: delivered, retried, dead.
+    pub outbox: IntCounterVec,
+    /// `orders_outbox_dead_events`: events that gave up and need an operator.
+    pub outbox_dead: IntGauge,
+    /// `orders_recovered_total{outcome}`: what the recovery worker did.
+    pub recovered: IntCounterVec,
 }
 
-/// Migrates the database and binds the server; `main` and the tests both start here.
+impl OrderMetrics {
+    fn register(metrics: &Metrics) -> anyhow::Result<Self> {
+        let checkouts = IntCounterVec::new(
+            Opts::new("orders_checkouts_total", "Checkouts, by outcome"),
+            &["outcome"],
+        )?;
+        let outbox = IntCounterVec::new(
+            Opts::new(
+                "orders_outbox_events_total",
+                "Outbox deliveries, by event and outcome",
+            ),
+            &["event", "outcome"],
+        )?;
+        let outbox_dead = IntGauge::new(
+            "orders_outbox_dead_events",
+            "Outbox events that exhausted their attempts",
+        )?;
+        let recovered = IntCounterVec::new(
+            Opts::new(
+                "orders_recovered_total",
+                "Unfinished checkouts resolved by the recovery worker, by outcome",
+            ),
+            &["outcome"],
+        )?;
+        let registry = metrics.registry();
+        registry.register(Box::new(checkouts.clone()))?;
+        registry.register(Box::new(outbox.clone()))?;
+        registry.register(Box::new(outbox_dead.clone()))?;
+        registry.register(Box::new(recovered.clone()))?;
+        Ok(Self {
+            checkouts,
+            outbox,
+            outbox_dead,
+            recovered,
+        })
+    }
+}
+
+/// What every handler and worker can reach.
+pub struct AppState {
+    pub db: PgPool,
+    pub catalogue: CatalogueClient,
+    pub payments: PaymentsClient,
+    pub users: UsersClient,
+    pub fulfilment: FulfilmentClient,
+    pub settings: Settings,
+    pub metrics: OrderMetrics,
+    /// Wakes the outbox relay when a transaction wrote an event.
+    pub outbox_written: Notify,
+}
+
+/// Migrates the database, starts the workers and binds the server; `main`
+/// and the tests both start here.
 pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     let db = shop_kit::db::connect_and_migrate(&settings.base.database, MIGRATIONS).await?;
     let health = Health::new("orders", env!("CARGO_PKG_VERSION")).postgres(db.clone());
     let metrics = Metrics::new("orders")?.observe_postgres(db.clone());
-    let state = web::Data::new(AppState { db });
+    let order_metrics = OrderMetrics::register(&metrics)?;
+    {
+        let mut conn = db.get().await?;
+        order_metrics
+            .outbox_dead
+            .set(OutboxEvent::count(&mut conn, "dead").await?);
+    }
+    let client = |timeout: Duration| ClientConfig {
+        timeout,
+        internal_token: Some(settings.base.internal_api_token.clone()),
+        ..ClientConfig::default()
+    };
+    let standard = client(Duration::from_secs(5));
+    let state = Arc::new(AppState {
+        catalogue: CatalogueClient::new(settings.catalogue_url.clone(), &standard)?,
+        payments: PaymentsClient::new(
+            settings.payments_url.clone(),
+            &client(settings.payments_timeout),
+        )?,
+        users: UsersClient::new(settings.base.auth.users_url.clone(), &standard)?,
+        fulfilment: FulfilmentClient::new(settings.fulfilment_url.clone(), &standard)?,
+        db,
+        settings: settings.clone(),
+        metrics: order_metrics,
+        outbox_written: Notify::new(),
+    });
+    tokio::spawn(relay::run(state.clone()));
+    tokio::spawn(recovery::run(state.clone()));
+
+    let data = web::Data::from(state);
     let (verifier, internal_token) = shop_kit::auth::remote_guards(&settings.base)?;
     let openapi = routes::ApiDoc::openapi();
     Application::build(&settings.base.server, health, metrics, move |cfg| {
-        cfg.app_data(state.clone())
+        cfg.app_data(data.clone())
             .app_data(verifier.clone())
             .app_data(internal_token.clone())
             .configure(routes::config);

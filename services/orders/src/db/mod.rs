@@ -1,5 +1,6 @@
 //! The orders service's database.
 
+pub mod models;
 pub mod schema;
 
 /// The migrations embedded in the binary and run at start-up.

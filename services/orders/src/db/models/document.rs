@@ -1,0 +1,176 @@
+//! Invoices and credit notes, numbered `INV-YYYY-NNNNNN` and `CN-YYYY-NNNNNN`
+//! without gaps: the year's counter row is bumped in the same transaction that
+//! writes the document, so a rolled-back document gives its number back.
+
+use chrono::{DateTime, Datelike as _, Utc};
+use diesel::{pg::Pg, prelude::*};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use shop_client::wire::orders::CreditNoteResponse;
+use uuid::Uuid;
+
+use crate::db::schema::{credit_notes, document_counters, invoices};
+
+/// The next number of a kind of document in this year. Holds the counter's
+/// row lock until the caller's transaction ends, which is what makes the
+/// numbering gapless (and serialises documents of one kind).
+async fn next_number(
+    conn: &mut AsyncPgConnection,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<String> {
+    let year = now.year();
+    let number: i32 = diesel::insert_into(document_counters::table)
+        .values((
+            document_counters::kind.eq(kind),
+            document_counters::year.eq(year),
+            document_counters::last_number.eq(1),
+        ))
+        .on_conflict((document_counters::kind, document_counters::year))
+        .do_update()
+        .set(document_counters::last_number.eq(document_counters::last_number + 1))
+        .returning(document_counters::last_number)
+        .get_result(conn)
+        .await?;
+    Ok(format!("{kind}-{year}-{number:06}"))
+}
+
+/// An invoice row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = invoices, check_for_backend(Pg))]
+pub struct Invoice {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub number: String,
+    pub total_cents: i64,
+    pub currency: String,
+    pub issued_at: DateTime<Utc>,
+}
+
+impl Invoice {
+    /// Issues the order's invoice; call inside the transaction that marks it paid.
+    pub async fn issue(
+        conn: &mut AsyncPgConnection,
+        order_id: Uuid,
+        total_cents: i64,
+        currency: &str,
+    ) -> QueryResult<Self> {
+        let now = Utc::now();
+        let number = next_number(conn, "INV", now).await?;
+        diesel::insert_into(invoices::table)
+            .values(&Self {
+                id: Uuid::now_v7(),
+                order_id,
+                number,
+                total_cents,
+                currency: currency.to_owned(),
+                issued_at: now,
+            })
+            .returning(Self::as_returning())
+            .get_result(conn)
+            .await
+    }
+
+    pub async fn for_order(
+        conn: &mut AsyncPgConnection,
+        order_id: Uuid,
+    ) -> QueryResult<Option<Self>> {
+        invoices::table
+            .filter(invoices::order_id.eq(order_id))
+            .select(Self::as_select())
+            .first(conn)
+            .await
+            .optional()
+    }
+
+    /// The invoices of many orders in one query: order id -> (id, number).
+    pub async fn numbers_for(
+        conn: &mut AsyncPgConnection,
+        order_ids: &[Uuid],
+    ) -> QueryResult<std::collections::HashMap<Uuid, (Uuid, String)>> {
+        let rows: Vec<(Uuid, Uuid, String)> = invoices::table
+            .filter(invoices::order_id.eq_any(order_ids))
+            .select((invoices::order_id, invoices::id, invoices::number))
+            .load(conn)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(order, id, number)| (order, (id, number)))
+            .collect())
+    }
+}
+
+/// A credit note row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = credit_notes, check_for_backend(Pg))]
+pub struct CreditNote {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub invoice_id: Uuid,
+    pub number: String,
+    pub amount_cents: i64,
+    pub reason: String,
+    pub idempotency_key: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl CreditNote {
+    /// Issues a credit note unless one exists for `key`; `(note, created)`.
+    pub async fn issue(
+        conn: &mut AsyncPgConnection,
+        invoice: &Invoice,
+        amount_cents: i64,
+        reason: &str,
+        key: &str,
+    ) -> QueryResult<(Self, bool)> {
+        if let Some(existing) = Self::find_by_key(conn, key).await? {
+            return Ok((existing, false));
+        }
+        let now = Utc::now();
+        let number = next_number(conn, "CN", now).await?;
+        let note = diesel::insert_into(credit_notes::table)
+            .values(&Self {
+                id: Uuid::now_v7(),
+                order_id: invoice.order_id,
+                invoice_id: invoice.id,
+                number,
+                amount_cents,
+                reason: reason.to_owned(),
+                idempotency_key: key.to_owned(),
+                created_at: now,
+            })
+            .returning(Self::as_returning())
+            .get_result(conn)
+            .await?;
+        Ok((note, true))
+    }
+
+    pub async fn find_by_key(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<Option<Self>> {
+        credit_notes::table
+            .filter(credit_notes::idempotency_key.eq(key))
+            .select(Self::as_select())
+            .first(conn)
+            .await
+            .optional()
+    }
+
+    pub async fn for_order(conn: &mut AsyncPgConnection, order_id: Uuid) -> QueryResult<Vec<Self>> {
+        credit_notes::table
+            .filter(credit_notes::order_id.eq(order_id))
+            .order(credit_notes::number)
+            .select(Self::as_select())
+            .load(conn)
+            .await
+    }
+
+    pub fn to_response(&self) -> CreditNoteResponse {
+        CreditNoteResponse {
+            id: self.id,
+            number: self.number.clone(),
+            order_id: self.order_id,
+            invoice_id: self.invoice_id,
+            amount_cents: self.amount_cents,
+            reason: self.reason.clone(),
+            created_at: self.created_at,
+        }
+    }
+}

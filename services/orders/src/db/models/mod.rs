@@ -1,0 +1,8 @@
+//! Rows and their queries; each function takes `&mut AsyncPgConnection` so it
+//! composes inside a transaction.
+
+pub mod cart;
+pub mod checkout_key;
+pub mod document;
+pub mod order;
+pub mod outbox;

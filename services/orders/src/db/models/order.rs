@@ -1,0 +1,357 @@
+//! The `orders` and `order_lines` tables. Status changes go through
+//! [`Order::transition`], which asks the state machine first and updates only
+//! from the status the caller saw.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::{pg::Pg, prelude::*};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use shop_client::wire::{
+    orders::{OrderLine, OrderResponse},
+    users::Address,
+};
+use uuid::Uuid;
+
+use crate::{
+    db::schema::{order_lines, orders},
+    domain::status::OrderStatus,
+};
+
+/// An order row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = orders, check_for_backend(Pg))]
+pub struct Order {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub status: String,
+    pub total_cents: i64,
+    pub refunded_cents: i64,
+    pub currency: String,
+    pub payment_method: String,
+    pub payment_id: Option<Uuid>,
+    pub failure_code: Option<String>,
+    pub shipping_address: serde_json::Value,
+    pub lease_until: Option<DateTime<Utc>>,
+    pub refund_due_cents: i64,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An order line row.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = order_lines, check_for_backend(Pg))]
+pub struct OrderLineRow {
+    pub order_id: Uuid,
+    pub product_id: Uuid,
+    pub sku: String,
+    pub name: String,
+    pub quantity: i32,
+    pub unit_price_cents: i64,
+}
+
+impl OrderLineRow {
+    pub fn to_wire(&self) -> OrderLine {
+        OrderLine {
+            product_id: self.product_id,
+            sku: self.sku.clone(),
+            name: self.name.clone(),
+            quantity: self.quantity,
+            unit_price_cents: self.unit_price_cents,
+            line_total_cents: self.unit_price_cents * i64::from(self.quantity),
+        }
+    }
+}
+
+/// What a status change may also set.
+#[derive(Debug, Default)]
+pub struct Changes<'a> {
+    pub failure_code: Option<&'a str>,
+    pub payment_id: Option<Uuid>,
+    pub refund_due_cents: Option<i64>,
+    pub delivered: bool,
+}
+
+impl Order {
+    /// The status, which the database constrains to the known names.
+    pub fn status(&self) -> OrderStatus {
+        OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Failed)
+    }
+
+    pub fn address(&self) -> Address {
+        serde_json::from_value(self.shipping_address.clone()).unwrap_or_else(|_| Address {
+            name: String::new(),
+            line1: String::new(),
+            line2: None,
+            city: String::new(),
+            postal_code: String::new(),
+            country: String::new(),
+        })
+    }
+
+    pub async fn insert(
+        conn: &mut AsyncPgConnection,
+        order: &Self,
+        lines: &[OrderLineRow],
+    ) -> QueryResult<()> {
+        diesel::insert_into(orders::table)
+            .values(order)
+            .execute(conn)
+            .await?;
+        diesel::insert_into(order_lines::table)
+            .values(lines)
+            .execute(conn)
+            .await
+            .map(drop)
+    }
+
+    pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Self>> {
+        orders::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .await
+            .optional()
+    }
+
+    /// The order locked for the rest of the transaction.
+    pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Self> {
+        orders::table
+            .find(id)
+            .for_update()
+            .select(Self::as_select())
+            .first(conn)
+            .await
+    }
+
+    pub async fn lines(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<OrderLineRow>> {
+        order_lines::table
+            .filter(order_lines::order_id.eq(id))
+            .order(order_lines::sku)
+            .select(OrderLineRow::as_select())
+            .load(conn)
+            .await
+    }
+
+    /// The lines of many orders in one query.
+    pub async fn lines_of(
+        conn: &mut AsyncPgConnection,
+        ids: &[Uuid],
+    ) -> QueryResult<HashMap<Uuid, Vec<OrderLineRow>>> {
+        let rows: Vec<OrderLineRow> = order_lines::table
+            .filter(order_lines::order_id.eq_any(ids))
+            .order((order_lines::order_id, order_lines::sku))
+            .select(OrderLineRow::as_select())
+            .load(conn)
+            .await?;
+        let mut by_order: HashMap<Uuid, Vec<OrderLineRow>> = HashMap::new();
+        for row in rows {
+            by_order.entry(row.order_id).or_default().push(row);
+        }
+        Ok(by_order)
+    }
+
+    /// A user's orders, newest first, and how many there are.
+    pub async fn list_for_user(
+        conn: &mut AsyncPgConnection,
+        user_id: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<(Vec<Self>, i64)> {
+        let items = orders::table
+            .filter(orders::user_id.eq(user_id))
+            .order(orders::id.desc())
+            .limit(limit)
+            .offset(offset)
+            .select(Self::as_select())
+            .load(conn)
+            .await?;
+        let total = orders::table
+            .filter(orders::user_id.eq(user_id))
+            .count()
+            .get_result(conn)
+            .await?;
+        Ok((items, total))
+    }
+
+    /// Takes the right to drive an unfinished order for `lease`; `None` when
+    /// someone else holds it or the order has moved on.
+    pub async fn acquire_lease(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+        lease: chrono::Duration,
+    ) -> QueryResult<Option<Self>> {
+        let now = Utc::now();
+        diesel::update(
+            orders::table.filter(
+                orders::id
+                    .eq(id)
+                    .and(orders::status.eq_any(["pending", "reserved"]))
+                    .and(
+                        orders::lease_until
+                            .is_null()
+                            .or(orders::lease_until.lt(now)),
+                    ),
+            ),
+        )
+        .set(orders::lease_until.eq(now + lease))
+        .returning(Self::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+    }
+
+    /// Gives the lease back so a retry or the recovery worker may go on at once.
+    pub async fn release_lease(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+        diesel::update(orders::table.find(id))
+            .set(orders::lease_until.eq(None::<DateTime<Utc>>))
+            .execute(conn)
+            .await
+            .map(drop)
+    }
+
+    /// Moves the order from `from` to `to` if the state machine allows it and
+    /// nobody moved it first; `None` when it was no longer `from`.
+    pub async fn transition(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+        from: OrderStatus,
+        to: OrderStatus,
+        changes: Changes<'_>,
+    ) -> QueryResult<Option<Self>> {
+        if !from.can_become(to) {
+            return Err(diesel::result::Error::QueryBuilderError(
+                format!("an order may not go from {from} to {to}").into(),
+            ));
+        }
+        let now = Utc::now();
+        diesel::update(
+            orders::table.filter(orders::id.eq(id).and(orders::status.eq(from.as_str()))),
+        )
+        .set((
+            orders::status.eq(to.as_str()),
+            orders::updated_at.eq(now),
+            changes.failure_code.map(|c| orders::failure_code.eq(c)),
+            changes.payment_id.map(|p| orders::payment_id.eq(p)),
+            changes
+                .refund_due_cents
+                .map(|c| orders::refund_due_cents.eq(c)),
+            changes.delivered.then_some(orders::delivered_at.eq(now)),
+        ))
+        .returning(Self::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+    }
+
+    /// Records the payment id as soon as payments names it.
+    pub async fn set_payment(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+        payment_id: Uuid,
+    ) -> QueryResult<()> {
+        diesel::update(orders::table.find(id))
+            .set((
+                orders::payment_id.eq(payment_id),
+                orders::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await
+            .map(drop)
+    }
+
+    /// Adds refunded money (never above the total: the database checks).
+    pub async fn add_refunded(
+        conn: &mut AsyncPgConnection,
+        id: Uuid,
+        amount_cents: i64,
+    ) -> QueryResult<Self> {
+        diesel::update(orders::table.find(id))
+            .set((
+                orders::refunded_cents.eq(orders::refunded_cents + amount_cents),
+                orders::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(Self::as_returning())
+            .get_result(conn)
+            .await
+    }
+
+    /// Marks owed money as paid back.
+    pub async fn refund_settled(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+        diesel::update(orders::table.find(id))
+            .set((
+                orders::refund_due_cents.eq(0_i64),
+                orders::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await
+            .map(drop)
+    }
+
+    /// Orders a checkout left unfinished, untouched for `older_than`, that
+    /// nobody is driving.
+    pub async fn stuck(
+        conn: &mut AsyncPgConnection,
+        older_than: chrono::Duration,
+        limit: i64,
+    ) -> QueryResult<Vec<Uuid>> {
+        let now = Utc::now();
+        orders::table
+            .filter(orders::status.eq_any(["pending", "reserved"]))
+            .filter(orders::updated_at.lt(now - older_than))
+            .filter(
+                orders::lease_until
+                    .is_null()
+                    .or(orders::lease_until.lt(now)),
+            )
+            .order(orders::updated_at)
+            .limit(limit)
+            .select(orders::id)
+            .load(conn)
+            .await
+    }
+
+    /// Cancelled orders whose refund payments has not confirmed yet.
+    pub async fn refunds_due(
+        conn: &mut AsyncPgConnection,
+        older_than: chrono::Duration,
+        limit: i64,
+    ) -> QueryResult<Vec<Uuid>> {
+        orders::table
+            .filter(orders::refund_due_cents.gt(0_i64))
+            .filter(orders::updated_at.lt(Utc::now() - older_than))
+            .order(orders::updated_at)
+            .limit(limit)
+            .select(orders::id)
+            .load(conn)
+            .await
+    }
+
+    pub fn to_response(
+        &self,
+        lines: &[OrderLineRow],
+        invoice: Option<(Uuid, String)>,
+    ) -> OrderResponse {
+        let (invoice_id, invoice_number) = invoice.unzip();
+        OrderResponse {
+            id: self.id,
+            order_id: self.id,
+            user_id: self.user_id,
+            status: self.status.clone(),
+            total_cents: self.total_cents,
+            refunded_cents: self.refunded_cents,
+            currency: self.currency.clone(),
+            payment_method: self.payment_method.clone(),
+            payment_id: self.payment_id,
+            invoice_id,
+            invoice_number,
+            failure_code: self.failure_code.clone(),
+            lines: lines.iter().map(OrderLineRow::to_wire).collect(),
+            shipping_address: self.address(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            delivered_at: self.delivered_at,
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Pure order rules: no I/O.
+
+pub mod checkout;
+pub mod status;
