@@ -13,6 +13,8 @@ pub mod db;
 pub mod error;
 pub mod health;
 pub mod metrics;
+pub mod numbering;
+pub mod outbox;
 pub mod pagination;
 pub mod redis;
 pub mod server;

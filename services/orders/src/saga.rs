@@ -24,7 +24,7 @@ use shop_client::{
         payments::{CreatePaymentRequest, PaymentMethod, PaymentResponse, RefundRequest},
     },
 };
-use shop_kit::{Problem, auth::AuthUser};
+use shop_kit::{Problem, auth::AuthUser, outbox::OutboxEvent};
 use uuid::Uuid;
 
 use crate::{
@@ -33,7 +33,6 @@ use crate::{
         checkout_key::CheckoutKey,
         document::Invoice,
         order::{Changes, Order, OrderLineRow},
-        outbox::OutboxEvent,
     },
     domain::{
         checkout::{Checkout, Destination},
@@ -705,7 +704,7 @@ async fn mark_paid(state: &AppState, order: &Order, payment_id: Uuid) -> Result<
         .await;
     match result {
         Ok((reply, invoice)) => {
-            state.outbox_written.notify_one();
+            state.relay.wake();
             tracing::info!(order_id = %order.id, %invoice, "order paid");
             Ok(reply)
         }

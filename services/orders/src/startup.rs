@@ -4,25 +4,24 @@
 use std::{sync::Arc, time::Duration};
 
 use actix_web::web;
-use prometheus::{IntCounterVec, IntGauge, Opts};
+use prometheus::{IntCounterVec, Opts};
 use shop_client::{CatalogueClient, ClientConfig, FulfilmentClient, PaymentsClient, UsersClient};
-use shop_kit::{Application, db::PgPool, health::Health, metrics::Metrics};
-use tokio::sync::Notify;
+use shop_kit::{
+    Application,
+    db::PgPool,
+    health::Health,
+    metrics::Metrics,
+    outbox::{Relay, RelaySettings},
+};
 use utoipa::OpenApi as _;
 
-use crate::{
-    config::Settings, db::MIGRATIONS, db::models::outbox::OutboxEvent, recovery, relay, routes,
-};
+use crate::{config::Settings, db::MIGRATIONS, recovery, relay::OrderEvents, routes};
 
 /// Business counters on `/metrics`.
 #[derive(Clone)]
 pub struct OrderMetrics {
     /// `orders_checkouts_total{outcome}`: paid, rejected, payment_failed, failed, unavailable.
     pub checkouts: IntCounterVec,
-    /// `orders_outbox_events_total{event,outcome}`: delivered, retried, dead.
-    pub outbox: IntCounterVec,
-    /// `orders_outbox_dead_events`: events that gave up and need an operator.
-    pub outbox_dead: IntGauge,
     /// `orders_recovered_total{outcome}`: what the recovery worker did.
     pub recovered: IntCounterVec,
 }
@@ -33,17 +32,6 @@ impl OrderMetrics {
             Opts::new("orders_checkouts_total", "Checkouts, by outcome"),
             &["outcome"],
         )?;
-        let outbox = IntCounterVec::new(
-            Opts::new(
-                "orders_outbox_events_total",
-                "Outbox deliveries, by event and outcome",
-            ),
-            &["event", "outcome"],
-        )?;
-        let outbox_dead = IntGauge::new(
-            "orders_outbox_dead_events",
-            "Outbox events that exhausted their attempts",
-        )?;
         let recovered = IntCounterVec::new(
             Opts::new(
                 "orders_recovered_total",
@@ -53,13 +41,9 @@ impl OrderMetrics {
         )?;
         let registry = metrics.registry();
         registry.register(Box::new(checkouts.clone()))?;
-        registry.register(Box::new(outbox.clone()))?;
-        registry.register(Box::new(outbox_dead.clone()))?;
         registry.register(Box::new(recovered.clone()))?;
         Ok(Self {
             checkouts,
-            outbox,
-            outbox_dead,
             recovered,
         })
     }
@@ -74,8 +58,8 @@ pub struct AppState {
     pub fulfilment: FulfilmentClient,
     pub settings: Settings,
     pub metrics: OrderMetrics,
-    /// Wakes the outbox relay when a transaction wrote an event.
-    pub outbox_written: Notify,
+    /// Delivers the outbox; woken when a transaction wrote an event.
+    pub relay: Arc<Relay>,
 }
 
 /// Migrates the database, starts the workers and binds the server; `main`
@@ -85,18 +69,26 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     let health = Health::new("orders", env!("CARGO_PKG_VERSION")).postgres(db.clone());
     let metrics = Metrics::new("orders")?.observe_postgres(db.clone());
     let order_metrics = OrderMetrics::register(&metrics)?;
-    {
-        let mut conn = db.get().await?;
-        order_metrics
-            .outbox_dead
-            .set(OutboxEvent::count(&mut conn, "dead").await?);
-    }
     let client = |timeout: Duration| ClientConfig {
         timeout,
         internal_token: Some(settings.base.internal_api_token.clone()),
         ..ClientConfig::default()
     };
     let standard = client(Duration::from_secs(5));
+    let fulfilment = FulfilmentClient::new(settings.fulfilment_url.clone(), &standard)?;
+    let relay = Relay::new(
+        db.clone(),
+        RelaySettings {
+            poll: settings.outbox_poll,
+            max_attempts: settings.outbox_max_attempts,
+            backoff: settings.outbox_backoff,
+        },
+        Arc::new(OrderEvents {
+            fulfilment: fulfilment.clone(),
+        }),
+        metrics.registry(),
+    )
+    .await?;
     let state = Arc::new(AppState {
         catalogue: CatalogueClient::new(settings.catalogue_url.clone(), &standard)?,
         payments: PaymentsClient::new(
@@ -104,13 +96,13 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
             &client(settings.payments_timeout),
         )?,
         users: UsersClient::new(settings.base.auth.users_url.clone(), &standard)?,
-        fulfilment: FulfilmentClient::new(settings.fulfilment_url.clone(), &standard)?,
+        fulfilment,
         db,
         settings: settings.clone(),
         metrics: order_metrics,
-        outbox_written: Notify::new(),
+        relay: relay.clone(),
     });
-    tokio::spawn(relay::run(state.clone()));
+    tokio::spawn(relay.run());
     tokio::spawn(recovery::run(state.clone()));
 
     let data = web::Data::from(state);

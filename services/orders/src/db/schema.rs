@@ -66,14 +66,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    document_counters (kind, year) {
-        kind -> Text,
-        year -> Int4,
-        last_number -> Int4,
-    }
-}
-
-diesel::table! {
     invoices (id) {
         id -> Uuid,
         order_id -> Uuid,
@@ -94,21 +86,6 @@ diesel::table! {
         reason -> Text,
         idempotency_key -> Text,
         created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    outbox (id) {
-        id -> Uuid,
-        event_type -> Text,
-        aggregate_id -> Uuid,
-        payload -> Jsonb,
-        status -> Text,
-        attempts -> Int4,
-        next_attempt_at -> Timestamptz,
-        last_error -> Nullable<Text>,
-        created_at -> Timestamptz,
-        delivered_at -> Nullable<Timestamptz>,
     }
 }
 

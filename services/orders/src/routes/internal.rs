@@ -14,7 +14,7 @@ use crate::{
     db::models::{
         document::{CreditNote, Invoice},
         order::{Changes, Order},
-        outbox,
+        processed_event,
     },
     domain::status::OrderStatus,
     error::ApiError,
@@ -83,7 +83,7 @@ pub async fn update_order_status(
     let mut conn = state.db.get().await?;
     conn.transaction(async |conn| {
         let order = Order::lock(conn, id).await.map_err(Problem::from)?;
-        if !outbox::first_delivery(conn, body.event_id, id).await? {
+        if !processed_event::first_delivery(conn, body.event_id, id).await? {
             return Ok(());
         }
         let from = order.status();

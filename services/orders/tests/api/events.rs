@@ -3,8 +3,8 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use orders::db::schema::outbox;
 use serde_json::json;
+use shop_kit::outbox::outbox;
 use uuid::Uuid;
 
 use crate::helpers::{
@@ -61,13 +61,13 @@ async fn order_paid_is_retried_until_fulfilment_is_back_and_delivered_once() {
     assert!(
         shop.metric(
             &shop.orders,
-            "orders_outbox_events_total{event=\"order.paid\",outcome=\"retried\""
+            "outbox_events_total{event=\"order.paid\",outcome=\"retried\""
         )
         .await
             >= 1.0
     );
 
-    let fulfilment = start_fulfilment(&shop.users.address, Some(port)).await;
+    let fulfilment = start_fulfilment(&shop.fulfilment_env, Some(port)).await;
     let mut delivered = false;
     for _ in 0..200 {
         if outbox_rows(&shop, &id).await[0].0 == "delivered" {
@@ -110,10 +110,7 @@ async fn an_event_that_keeps_failing_is_dead_lettered_and_counted() {
     }
 
     assert_eq!(rows, vec![("dead".to_owned(), 3)]);
-    assert_eq!(
-        shop.metric(&shop.orders, "orders_outbox_dead_events").await,
-        1.0
-    );
+    assert_eq!(shop.metric(&shop.orders, "outbox_dead_events").await, 1.0);
 }
 
 #[tokio::test]

@@ -129,3 +129,45 @@ async fn a_bad_address_is_a_422_naming_the_field() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn checkout_can_look_up_a_users_address_but_not_someone_elses() {
+    let app = spawn_users(&[]).await;
+    let (sam, token) = app.customer("sam@example.com").await;
+    let (kim, _) = app.customer("kim@example.com").await;
+    let created: Value = app
+        .http
+        .post(app.url("/api/users/me/addresses"))
+        .bearer_auth(&token)
+        .json(&address())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let lookup = |user: uuid::Uuid, token: Option<&'static str>| {
+        let mut request = app
+            .http
+            .get(app.url(&format!("/internal/users/{user}/addresses/{id}")));
+        if let Some(token) = token {
+            request = request.header("x-internal-token", token);
+        }
+        request.send()
+    };
+
+    let own = lookup(sam, Some(crate::helpers::INTERNAL_TOKEN))
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    let own: Value = own.json().await.unwrap();
+    assert_eq!(own["city"], "Springfield");
+    assert_eq!(own["id"], created["id"]);
+    let theirs = lookup(kim, Some(crate::helpers::INTERNAL_TOKEN))
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), 404);
+    let outsider = lookup(sam, None).await.unwrap();
+    assert_eq!(outsider.status(), 401);
+}

@@ -1,38 +1,15 @@
 //! Invoices and credit notes, numbered `INV-YYYY-NNNNNN` and `CN-YYYY-NNNNNN`
-//! without gaps: the year's counter row is bumped in the same transaction that
-//! writes the document, so a rolled-back document gives its number back.
+//! without gaps (`shop_kit::numbering`).
 
-use chrono::{DateTime, Datelike as _, Utc};
+use chrono::{DateTime, Utc};
 use diesel::{pg::Pg, prelude::*};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use shop_client::wire::orders::CreditNoteResponse;
 use uuid::Uuid;
 
-use crate::db::schema::{credit_notes, document_counters, invoices};
+use shop_kit::numbering::next_number;
 
-/// The next number of a kind of document in this year. Holds the counter's
-/// row lock until the caller's transaction ends, which is what makes the
-/// numbering gapless (and serialises documents of one kind).
-async fn next_number(
-    conn: &mut AsyncPgConnection,
-    kind: &str,
-    now: DateTime<Utc>,
-) -> QueryResult<String> {
-    let year = now.year();
-    let number: i32 = diesel::insert_into(document_counters::table)
-        .values((
-            document_counters::kind.eq(kind),
-            document_counters::year.eq(year),
-            document_counters::last_number.eq(1),
-        ))
-        .on_conflict((document_counters::kind, document_counters::year))
-        .do_update()
-        .set(document_counters::last_number.eq(document_counters::last_number + 1))
-        .returning(document_counters::last_number)
-        .get_result(conn)
-        .await?;
-    Ok(format!("{kind}-{year}-{number:06}"))
-}
+use crate::db::schema::{credit_notes, invoices};
 
 /// An invoice row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

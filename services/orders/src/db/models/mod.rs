@@ -5,4 +5,4 @@ pub mod cart;
 pub mod checkout_key;
 pub mod document;
 pub mod order;
-pub mod outbox;
+pub mod processed_event;
