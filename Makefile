@@ -59,6 +59,10 @@ images-offline: ## Build every image from Debian packages, for machines with no 
 e2e: ## Build, start the CI stack, run integration_tests/ on the compose network, tear down
 	integration_tests/run.sh
 
+.PHONY: bench-checkout
+bench-checkout: ## full checkouts through the gateway at rising rates (p50/p95/p99)
+	.ci/test-services.sh .ci/bench-checkout.sh
+
 .PHONY: bench-catalogue
 bench-catalogue: ## wrk against cached product and list reads, through the gateway and direct
 	.ci/test-services.sh .ci/bench-catalogue.sh
