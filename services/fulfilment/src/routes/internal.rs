@@ -51,7 +51,7 @@ pub async fn create_fulfilment(
     } else {
         StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(task.to_response()))
+    Ok(HttpResponse::build(status).json(task.to_fulfilment()))
 }
 
 /// The order's packing task; 404 before `order.paid` arrived.
@@ -69,7 +69,7 @@ pub async fn get_fulfilment(
     let task = fulfilment::PackingTask::for_order(&mut conn, *order_id)
         .await?
         .ok_or_else(|| Problem::not_found("fulfilment"))?;
-    Ok(HttpResponse::Ok().json(task.to_response()))
+    Ok(HttpResponse::Ok().json(task.to_fulfilment()))
 }
 
 /// Cancels the order's fulfilment before packing (orders asks before it
@@ -87,7 +87,7 @@ pub async fn cancel_fulfilment(
     let order_id = *order_id;
     let mut conn = state.db.get().await?;
     match fulfilment::cancel(&mut conn, order_id).await {
-        Ok(Some(task)) => Ok(HttpResponse::Ok().json(task.to_response())),
+        Ok(Some(task)) => Ok(HttpResponse::Ok().json(task.to_fulfilment())),
         Ok(None) => Ok(HttpResponse::Ok().json(FulfilmentResponse {
             order_id,
             packing_task_id: None,

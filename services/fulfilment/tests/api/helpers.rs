@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use fulfilment::{config::Settings, db::MIGRATIONS, startup::build};
+pub use shop_harness::*;
 use shop_kit::testing::{TestApp, TestDatabase};
 
 /// The service on a fresh migrated database.

@@ -2,3 +2,5 @@
 //! composes inside a transaction.
 
 pub mod fulfilment;
+pub mod rma;
+pub mod shipment;

@@ -1,0 +1,12 @@
+DROP TABLE outbox;
+DROP TABLE document_counters;
+DROP TABLE return_lines;
+DROP TABLE returns;
+DROP TABLE shipments;
+DROP INDEX packing_tasks_booking_due_idx;
+ALTER TABLE packing_tasks
+    DROP COLUMN shipment_id,
+    DROP COLUMN booking_attempts,
+    DROP COLUMN courier_error,
+    DROP COLUMN next_booking_at,
+    DROP COLUMN packed_at;
