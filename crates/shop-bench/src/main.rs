@@ -18,7 +18,7 @@ use std::{
 };
 
 use anyhow::{Context as _, bail};
-use futures_util::future::join_all;
+use futures_util::{StreamExt as _, future::join_all};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, mpsc};
 use uuid::Uuid;
@@ -170,13 +170,17 @@ async fn main() -> anyhow::Result<()> {
     let product = Arc::new(product["id"].as_str().context("no product id")?.to_owned());
 
     eprintln!("signing up {shoppers} shoppers...");
-    let tokens = join_all((0..shoppers).map(|n| {
-        let bench = bench.clone();
-        async move { bench.shopper(n).await }
-    }))
-    .await
-    .into_iter()
-    .collect::<anyhow::Result<Vec<_>>>()?;
+    // A few at a time: each sign-up and login hashes a password (Argon2).
+    let tokens = futures_util::stream::iter(0..shoppers)
+        .map(|n| {
+            let bench = bench.clone();
+            async move { bench.shopper(n).await }
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<anyhow::Result<Vec<_>>>()?;
     // Idle shoppers wait here; a checkout takes one and gives it back.
     let (idle_tx, idle_rx) = mpsc::unbounded_channel::<String>();
     for token in tokens {

@@ -26,7 +26,10 @@ use prometheus::{IntCounterVec, IntGauge, Opts, Registry};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use crate::db::PgPool;
+use crate::{
+    config::{ConfigError, Env},
+    db::PgPool,
+};
 
 diesel::table! {
     /// The outbox table (the same in every service that has one).
@@ -168,7 +171,7 @@ pub trait Deliver: Send + Sync {
 }
 
 /// How the relay paces itself.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RelaySettings {
     /// Polling interval (the relay also wakes on [`Relay::wake`]).
     pub poll: Duration,
@@ -176,6 +179,25 @@ pub struct RelaySettings {
     pub max_attempts: i32,
     /// First backoff, doubled after every failure (with jitter, at most 5 minutes).
     pub backoff: Duration,
+}
+
+impl RelaySettings {
+    /// `OUTBOX_POLL_MS` (default 1000), `OUTBOX_MAX_ATTEMPTS` (10, at least
+    /// 1) and `OUTBOX_BACKOFF_MS` (500).
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let max_attempts = env.parse("OUTBOX_MAX_ATTEMPTS", 10)?;
+        if max_attempts < 1 {
+            return Err(ConfigError::new(
+                "OUTBOX_MAX_ATTEMPTS",
+                "must be at least 1",
+            ));
+        }
+        Ok(Self {
+            poll: env.millis("OUTBOX_POLL_MS", 1000)?,
+            max_attempts,
+            backoff: env.millis("OUTBOX_BACKOFF_MS", 500)?,
+        })
+    }
 }
 
 /// Delivers the outbox of one service.

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use shop_client::ServiceName;
-use shop_kit::config::{BaseSettings, ConfigError, Env};
+use shop_kit::{
+    config::{BaseSettings, ConfigError, Env},
+    outbox::RelaySettings,
+};
 use url::Url;
 
 /// Everything the fulfilment service reads from the environment.
@@ -26,10 +29,8 @@ pub struct Settings {
     pub retry_base: Duration,
     /// `FULFILMENT_WORKER_INTERVAL_MS`, default 1000: how often due bookings and returns are retried.
     pub worker_interval: Duration,
-    /// `OUTBOX_POLL_MS`, `OUTBOX_MAX_ATTEMPTS`, `OUTBOX_BACKOFF_MS` (as in orders).
-    pub outbox_poll: Duration,
-    pub outbox_max_attempts: i32,
-    pub outbox_backoff: Duration,
+    /// `OUTBOX_POLL_MS`, `OUTBOX_MAX_ATTEMPTS`, `OUTBOX_BACKOFF_MS`.
+    pub outbox: RelaySettings,
 }
 
 impl Settings {
@@ -46,13 +47,6 @@ impl Settings {
         if !(0..=3650).contains(&return_window_days) {
             return Err(ConfigError::new("RETURN_WINDOW_DAYS", "must be 0 to 3650"));
         }
-        let outbox_max_attempts = env.parse("OUTBOX_MAX_ATTEMPTS", 10)?;
-        if outbox_max_attempts < 1 {
-            return Err(ConfigError::new(
-                "OUTBOX_MAX_ATTEMPTS",
-                "must be at least 1",
-            ));
-        }
         Ok(Self {
             base: BaseSettings::from_env(env, 9005, "fulfilment_db")?,
             catalogue_url: service_url(ServiceName::Catalogue)?,
@@ -62,9 +56,7 @@ impl Settings {
             courier_fail_first: env.parse("COURIER_FAIL_FIRST", 0)?,
             retry_base: env.millis("FULFILMENT_RETRY_BASE_MS", 1000)?,
             worker_interval: env.millis("FULFILMENT_WORKER_INTERVAL_MS", 1000)?,
-            outbox_poll: env.millis("OUTBOX_POLL_MS", 1000)?,
-            outbox_max_attempts,
-            outbox_backoff: env.millis("OUTBOX_BACKOFF_MS", 500)?,
+            outbox: RelaySettings::from_env(env)?,
         })
     }
 }

@@ -5,13 +5,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use shop_client::{CatalogueClient, ClientConfig, OrdersClient, PaymentsClient};
-use shop_kit::{
-    Application,
-    db::PgPool,
-    health::Health,
-    metrics::Metrics,
-    outbox::{Relay, RelaySettings},
-};
+use shop_kit::{Application, db::PgPool, health::Health, metrics::Metrics, outbox::Relay};
 use utoipa::OpenApi as _;
 
 use crate::{
@@ -47,11 +41,7 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     let orders = OrdersClient::new(settings.orders_url.clone(), &client)?;
     let relay = Relay::new(
         db.clone(),
-        RelaySettings {
-            poll: settings.outbox_poll,
-            max_attempts: settings.outbox_max_attempts,
-            backoff: settings.outbox_backoff,
-        },
+        settings.outbox,
         Arc::new(FulfilmentEvents {
             orders: orders.clone(),
         }),

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use shop_client::ServiceName;
-use shop_kit::config::{BaseSettings, ConfigError, Env};
+use shop_kit::{
+    config::{BaseSettings, ConfigError, Env},
+    outbox::RelaySettings,
+};
 use url::Url;
 
 /// Everything the orders service reads from the environment.
@@ -26,13 +29,8 @@ pub struct Settings {
     pub recovery_after: Duration,
     /// `ORDER_RECOVERY_INTERVAL_MS`, default 5000.
     pub recovery_interval: Duration,
-    /// `OUTBOX_POLL_MS`, default 1000: the relay also wakes at once on a new event.
-    pub outbox_poll: Duration,
-    /// `OUTBOX_MAX_ATTEMPTS`, default 10: then the event is `dead`.
-    pub outbox_max_attempts: i32,
-    /// `OUTBOX_BACKOFF_MS`, default 500: doubled after every failed attempt
-    /// (with jitter, at most 5 minutes).
-    pub outbox_backoff: Duration,
+    /// `OUTBOX_POLL_MS`, `OUTBOX_MAX_ATTEMPTS`, `OUTBOX_BACKOFF_MS`.
+    pub outbox: RelaySettings,
     /// `PAYMENTS_TIMEOUT_MS`, default 15000: a card charge may retry inside payments.
     pub payments_timeout: Duration,
     /// `CART_COOKIE_SECURE`, default false: set it behind HTTPS.
@@ -49,13 +47,6 @@ impl Settings {
                 &["http", "https"],
             )
         };
-        let outbox_max_attempts = env.parse("OUTBOX_MAX_ATTEMPTS", 10)?;
-        if outbox_max_attempts < 1 {
-            return Err(ConfigError::new(
-                "OUTBOX_MAX_ATTEMPTS",
-                "must be at least 1",
-            ));
-        }
         Ok(Self {
             base: BaseSettings::from_env(env, 9003, "orders_db")?,
             catalogue_url: service_url(ServiceName::Catalogue)?,
@@ -65,9 +56,7 @@ impl Settings {
             lease: env.seconds("CHECKOUT_LEASE_SECS", 60)?,
             recovery_after: env.seconds("ORDER_RECOVERY_AFTER_SECS", 30)?,
             recovery_interval: env.millis("ORDER_RECOVERY_INTERVAL_MS", 5000)?,
-            outbox_poll: env.millis("OUTBOX_POLL_MS", 1000)?,
-            outbox_max_attempts,
-            outbox_backoff: env.millis("OUTBOX_BACKOFF_MS", 500)?,
+            outbox: RelaySettings::from_env(env)?,
             payments_timeout: env.millis("PAYMENTS_TIMEOUT_MS", 15_000)?,
             cookie_secure: env.flag("CART_COOKIE_SECURE", false)?,
         })

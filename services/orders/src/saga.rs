@@ -673,7 +673,6 @@ async fn mark_paid(state: &AppState, order: &Order, payment_id: Uuid) -> Result<
                 return Err(diesel::result::Error::RollbackTransaction);
             };
             let lines = Order::lines(conn, order.id).await?;
-            let invoice = Invoice::issue(conn, order.id, paid.total_cents, &paid.currency).await?;
             let event = OrderPaidEvent {
                 event_id: Uuid::now_v7(),
                 order_id: paid.id,
@@ -693,6 +692,8 @@ async fn mark_paid(state: &AppState, order: &Order, payment_id: Uuid) -> Result<
             .await?;
             let bought: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
             CartItem::remove_ordered(conn, paid.user_id, &bought).await?;
+            // Last but one: the invoice counter's row lock is held to the commit.
+            let invoice = Invoice::issue(conn, order.id, paid.total_cents, &paid.currency).await?;
             let body = serde_json::to_value(
                 paid.to_response(&lines, Some((invoice.id, invoice.number.clone()))),
             )

@@ -6,13 +6,7 @@ use std::{sync::Arc, time::Duration};
 use actix_web::web;
 use prometheus::{IntCounterVec, Opts};
 use shop_client::{CatalogueClient, ClientConfig, FulfilmentClient, PaymentsClient, UsersClient};
-use shop_kit::{
-    Application,
-    db::PgPool,
-    health::Health,
-    metrics::Metrics,
-    outbox::{Relay, RelaySettings},
-};
+use shop_kit::{Application, db::PgPool, health::Health, metrics::Metrics, outbox::Relay};
 use utoipa::OpenApi as _;
 
 use crate::{config::Settings, db::MIGRATIONS, recovery, relay::OrderEvents, routes};
@@ -78,11 +72,7 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     let fulfilment = FulfilmentClient::new(settings.fulfilment_url.clone(), &standard)?;
     let relay = Relay::new(
         db.clone(),
-        RelaySettings {
-            poll: settings.outbox_poll,
-            max_attempts: settings.outbox_max_attempts,
-            backoff: settings.outbox_backoff,
-        },
+        settings.outbox,
         Arc::new(OrderEvents {
             fulfilment: fulfilment.clone(),
         }),
