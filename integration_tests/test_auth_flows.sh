@@ -2,26 +2,10 @@
 # Accounts and sign-in through the gateway: register, login, me; the errors a
 # client can meet; roles; and /internal/* never reachable from outside.
 set -eu
-gw=http://gateway:9000
+. "$(dirname "$0")/http.sh"
 email="e2e-$(date +%s)-$$@example.com"
 password="correct horse battery"
 
-# request METHOD PATH [BODY] [TOKEN] -> prints the status, body in /tmp/body
-request() {
-  set -- "$1" "$2" "${3:-}" "${4:-}"
-  if [ -n "$4" ]; then auth="Authorization: Bearer $4"; else auth="X-No-Auth: 1"; fi
-  if [ -n "$3" ]; then
-    curl -s -o /tmp/body -w '%{http_code}' --max-time 10 -X "$1" -H "$auth" -H 'content-type: application/json' -d "$3" "$gw$2"
-  else
-    curl -s -o /tmp/body -w '%{http_code}' --max-time 10 -X "$1" -H "$auth" "$gw$2"
-  fi
-}
-expect() {
-  want=$1 got=$2 what=$3
-  if [ "$got" != "$want" ]; then echo "FAIL $what: $got (wanted $want): $(cat /tmp/body)"; exit 1; fi
-  echo "ok   $what -> $got"
-}
-field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" /tmp/body; }
 
 expect 201 "$(request POST /api/auth/register "{\"email\":\"$email\",\"password\":\"$password\",\"name\":\"E2E\"}")" "register"
 expect 409 "$(request POST /api/auth/register "{\"email\":\"$email\",\"password\":\"$password\",\"name\":\"E2E\"}")" "register the same email again"

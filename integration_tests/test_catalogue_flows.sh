@@ -2,25 +2,9 @@
 # The catalogue through the gateway: demo data, search and filters, admin CRUD
 # with validation, and a cache that shows every write at once.
 set -eu
-gw=http://gateway:9000
+. "$(dirname "$0")/http.sh"
 
-# request METHOD PATH [BODY] [TOKEN] -> the status; body in /tmp/body, headers in /tmp/headers
-request() {
-  set -- "$1" "$2" "${3:-}" "${4:-}"
-  if [ -n "$4" ]; then auth="Authorization: Bearer $4"; else auth="X-No-Auth: 1"; fi
-  if [ -n "$3" ]; then
-    curl -s -D /tmp/headers -o /tmp/body -w '%{http_code}' --max-time 10 -X "$1" -H "$auth" -H 'content-type: application/json' -d "$3" "$gw$2"
-  else
-    curl -s -D /tmp/headers -o /tmp/body -w '%{http_code}' --max-time 10 -X "$1" -H "$auth" "$gw$2"
-  fi
-}
-expect() {
-  if [ "$2" != "$1" ]; then echo "FAIL $3: $2 (wanted $1): $(cat /tmp/body)"; exit 1; fi
-  echo "ok   $3 -> $2"
-}
-contains() { grep -q "$1" /tmp/body || { echo "FAIL $2: $(cat /tmp/body)"; exit 1; }; echo "ok   $2"; }
 cache_header() { tr -d '\r' </tmp/headers | sed -n 's/^[Xx]-[Cc]ache: //p'; }
-field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" /tmp/body; }
 
 expect 200 "$(request GET '/api/products?limit=100')" "the demo catalogue"
 contains '"total":55' "55 demo products"

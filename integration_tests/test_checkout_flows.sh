@@ -3,27 +3,9 @@
 # checkout that pays, invoices and sells the stock, replays by Idempotency-Key,
 # a declined card, out of stock, a wallet checkout and a cancellation.
 set -eu
-gw=${GATEWAY_URL:-http://gateway:9000}
+. "$(dirname "$0")/http.sh"
 run=$(date +%s)-$$
 
-# request METHOD PATH [BODY] [TOKEN] [EXTRA-HEADER] -> the status; body in /tmp/body, headers in /tmp/headers
-request() {
-  set -- "$1" "$2" "${3:-}" "${4:-}" "${5:-X-E2E: 1}"
-  if [ -n "$4" ]; then auth="Authorization: Bearer $4"; else auth="X-No-Auth: 1"; fi
-  if [ -n "$3" ]; then
-    curl -s -D /tmp/headers -o /tmp/body -w '%{http_code}' --max-time 20 -X "$1" -H "$auth" -H "$5" -H 'content-type: application/json' -d "$3" "$gw$2"
-  else
-    curl -s -D /tmp/headers -o /tmp/body -w '%{http_code}' --max-time 20 -X "$1" -H "$auth" -H "$5" "$gw$2"
-  fi
-}
-expect() {
-  if [ "$2" != "$1" ]; then echo "FAIL $3: $2 (wanted $1): $(cat /tmp/body)"; exit 1; fi
-  echo "ok   $3 -> $2"
-}
-contains() { grep -q "$1" /tmp/body || { echo "FAIL $2: $(cat /tmp/body)"; exit 1; }; echo "ok   $2"; }
-field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" /tmp/body | head -n 1; }
-number() { sed -n "s/.*\"$1\":\\([0-9-]*\\).*/\\1/p" /tmp/body | head -n 1; }
-header() { tr -d '\r' </tmp/headers | sed -n "s/^$1: //Ip"; }
 card='{"type":"card","card_number":"4242424242424242","exp_month":12,"exp_year":2031,"cvc":"123"}'
 declined='{"type":"card","card_number":"4000000000000002","exp_month":12,"exp_year":2031,"cvc":"123"}'
 address='{"name":"Ada Lovelace","line1":"12 St James Square","city":"London","postal_code":"SW1Y 4JH","country":"GB"}'

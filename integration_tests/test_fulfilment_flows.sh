@@ -3,36 +3,9 @@
 # books the courier (a tracking number); delivered reaches the order; a return
 # is received once: restocked, refunded, credited.
 set -eu
-gw=${GATEWAY_URL:-http://gateway:9000}
+. "$(dirname "$0")/http.sh"
 run=$(date +%s)-$$
 
-# request METHOD PATH [BODY] [TOKEN] [EXTRA-HEADER] -> the status; body in /tmp/body
-request() {
-  set -- "$1" "$2" "${3:-}" "${4:-}" "${5:-X-E2E: 1}"
-  if [ -n "$4" ]; then auth="Authorization: Bearer $4"; else auth="X-No-Auth: 1"; fi
-  if [ -n "$3" ]; then
-    curl -s -o /tmp/body -w '%{http_code}' --max-time 20 -X "$1" -H "$auth" -H "$5" -H 'content-type: application/json' -d "$3" "$gw$2"
-  else
-    curl -s -o /tmp/body -w '%{http_code}' --max-time 20 -X "$1" -H "$auth" -H "$5" "$gw$2"
-  fi
-}
-expect() {
-  if [ "$2" != "$1" ]; then echo "FAIL $3: $2 (wanted $1): $(cat /tmp/body)"; exit 1; fi
-  echo "ok   $3 -> $2"
-}
-contains() { grep -q "$1" /tmp/body || { echo "FAIL $2: $(cat /tmp/body)"; exit 1; }; echo "ok   $2"; }
-field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" /tmp/body | head -n 1; }
-number() { sed -n "s/.*\"$1\":\\([0-9-]*\\).*/\\1/p" /tmp/body | head -n 1; }
-# Waits up to 15 s until GET $1 (as $2) contains $3.
-eventually() {
-  i=0
-  while [ $i -lt 75 ]; do
-    request GET "$1" "" "$2" >/dev/null
-    if grep -q "$3" /tmp/body; then echo "ok   $4"; return 0; fi
-    sleep 0.2; i=$((i + 1))
-  done
-  echo "FAIL $4: $(cat /tmp/body)"; exit 1
-}
 card='{"type":"card","card_number":"4242424242424242","exp_month":12,"exp_year":2031,"cvc":"123"}'
 address='{"name":"Ada Lovelace","line1":"12 St James Square","city":"London","postal_code":"SW1Y 4JH","country":"GB"}'
 

@@ -2,22 +2,8 @@
 # Payments through the gateway: a signed-in user sees their own payments only;
 # charging and refunding are internal and never reachable from outside.
 set -eu
-gw=http://gateway:9000
+. "$(dirname "$0")/http.sh"
 email="payer-$(date +%s)-$$@example.com"
-
-request() {
-  set -- "$1" "$2" "${3:-}" "${4:-}"
-  if [ -n "$4" ]; then auth="Authorization: Bearer $4"; else auth="X-No-Auth: 1"; fi
-  if [ -n "$3" ]; then
-    curl -s -o /tmp/body -w '%{http_code}' --max-time 10 -X "$1" -H "$auth" -H 'content-type: application/json' -d "$3" "$gw$2"
-  else
-    curl -s -o /tmp/body -w '%{http_code}' --max-time 10 -X "$1" -H "$auth" "$gw$2"
-  fi
-}
-expect() {
-  if [ "$2" != "$1" ]; then echo "FAIL $3: $2 (wanted $1): $(cat /tmp/body)"; exit 1; fi
-  echo "ok   $3 -> $2"
-}
 
 expect 201 "$(request POST /api/auth/register "{\"email\":\"$email\",\"password\":\"correct horse battery\",\"name\":\"P\"}")" "register"
 expect 200 "$(request POST /api/auth/login "{\"email\":\"$email\",\"password\":\"correct horse battery\"}")" "login"
