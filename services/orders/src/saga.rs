@@ -227,10 +227,7 @@ fn stored_reply(key: &CheckoutKey) -> Option<Reply> {
 async fn price_cart(state: &AppState, user_id: Uuid) -> Result<(Vec<OrderLineRow>, i64), Problem> {
     let items: Vec<CartItem> = {
         let mut conn = state.db.get().await?;
-        match Cart::find_for_user(&mut conn, user_id).await? {
-            Some(cart) => Cart::items(&mut conn, cart.id).await?,
-            None => Vec::new(),
-        }
+        Cart::user_items(&mut conn, user_id).await?
     };
     if items.is_empty() {
         return Err(Problem::new(
@@ -297,6 +294,10 @@ pub async fn drive(
         Err(_) => "unavailable",
     };
     state.metrics.checkouts.with_label_values(&[outcome]).inc();
+    if result.is_ok() {
+        // The transaction that wrote the outcome gave the lease back.
+        return result;
+    }
     match state.db.get().await {
         Ok(mut conn) => {
             if let Err(e) = Order::release_lease(&mut conn, id).await {
@@ -406,9 +407,9 @@ async fn reject(
     finish(
         state,
         order,
-        OrderStatus::Pending,
-        OrderStatus::Rejected,
+        (OrderStatus::Pending, OrderStatus::Rejected),
         Some("out_of_stock"),
+        None,
         Reply::from_problem(&problem),
     )
     .await
@@ -418,9 +419,9 @@ async fn reject(
 async fn finish(
     state: &AppState,
     order: &Order,
-    from: OrderStatus,
-    to: OrderStatus,
+    (from, to): (OrderStatus, OrderStatus),
     failure_code: Option<&str>,
+    payment_id: Option<Uuid>,
     reply: Reply,
 ) -> Result<Reply, Problem> {
     let mut conn = state.db.get().await?;
@@ -433,6 +434,8 @@ async fn finish(
                 to,
                 Changes {
                     failure_code,
+                    payment_id,
+                    release_lease: true,
                     ..Changes::default()
                 },
             )
@@ -477,10 +480,8 @@ async fn charge_and_commit(
         Ok(payment) => payment,
         Err(refused) => return Ok(refused),
     };
-    if order.payment_id != Some(payment.id) {
-        let mut conn = state.db.get().await?;
-        Order::set_payment(&mut conn, order.id, payment.id).await?;
-    }
+    // The payment id is written with the outcome (payments can always be
+    // asked by order id, which is what recovery does).
     match payment.status.as_str() {
         "succeeded" => commit(state, order, &payment).await,
         "declined" | "failed" => declined(state, order, &payment).await,
@@ -522,9 +523,9 @@ async fn charge(
             finish(
                 state,
                 order,
-                OrderStatus::Reserved,
-                OrderStatus::PaymentFailed,
+                (OrderStatus::Reserved, OrderStatus::PaymentFailed),
                 Some("invalid_payment"),
+                None,
                 Reply::from_problem(&refused),
             )
             .await
@@ -580,9 +581,9 @@ async fn lapsed(
     finish(
         state,
         order,
-        OrderStatus::Reserved,
-        OrderStatus::Failed,
+        (OrderStatus::Reserved, OrderStatus::Failed),
         Some("stock_hold_lapsed"),
+        Some(payment.id),
         Reply::from_problem(&problem),
     )
     .await
@@ -614,9 +615,9 @@ async fn declined(
     finish(
         state,
         order,
-        OrderStatus::Reserved,
-        OrderStatus::PaymentFailed,
+        (OrderStatus::Reserved, OrderStatus::PaymentFailed),
         Some(&code),
+        Some(payment.id),
         Reply::from_problem(&problem),
     )
     .await
@@ -635,9 +636,9 @@ async fn abandon(state: &AppState, order: &Order, from: OrderStatus) -> Result<R
     finish(
         state,
         order,
-        from,
-        OrderStatus::Failed,
+        (from, OrderStatus::Failed),
         Some("checkout_interrupted"),
+        None,
         Reply::from_problem(&problem),
     )
     .await
@@ -665,6 +666,7 @@ async fn mark_paid(state: &AppState, order: &Order, payment_id: Uuid) -> Result<
                 OrderStatus::Paid,
                 Changes {
                     payment_id: Some(payment_id),
+                    release_lease: true,
                     ..Changes::default()
                 },
             )

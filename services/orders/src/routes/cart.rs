@@ -9,8 +9,9 @@ use actix_web::{
     web,
 };
 use chrono::Utc;
-use shop_client::wire::orders::{
-    AddCartItemRequest, CartLineResponse, CartResponse, UpdateCartItemRequest,
+use shop_client::wire::{
+    catalogue::PriceResponse,
+    orders::{AddCartItemRequest, CartLineResponse, CartResponse, UpdateCartItemRequest},
 };
 use shop_kit::{
     Problem,
@@ -19,7 +20,7 @@ use shop_kit::{
 use uuid::Uuid;
 
 use crate::{
-    db::models::cart::{AddError, Cart, CartItem, MAX_QUANTITY},
+    db::models::cart::{AddError, Cart, CartItem, MAX_LINES, MAX_QUANTITY},
     error::ApiError,
     startup::AppState,
 };
@@ -107,6 +108,17 @@ async fn render(state: &AppState, cart: Option<&Cart>) -> Result<CartResponse, P
             }
         }
     };
+    Ok(priced(state, cart, &items, prices.as_deref()))
+}
+
+/// The cart's lines at `prices` (the snapshots where a price is missing or
+/// `prices` is `None`).
+fn priced(
+    state: &AppState,
+    cart: Option<&Cart>,
+    items: &[CartItem],
+    prices: Option<&[PriceResponse]>,
+) -> CartResponse {
     let lines: Vec<CartLineResponse> = items
         .iter()
         .map(|item| {
@@ -128,7 +140,7 @@ async fn render(state: &AppState, cart: Option<&Cart>) -> Result<CartResponse, P
             }
         })
         .collect();
-    Ok(CartResponse {
+    CartResponse {
         id: cart.map(|c| c.id),
         total_cents: lines
             .iter()
@@ -138,7 +150,7 @@ async fn render(state: &AppState, cart: Option<&Cart>) -> Result<CartResponse, P
         items: lines,
         currency: state.settings.currency.clone(),
         prices_current: prices.is_some(),
-    })
+    }
 }
 
 /// The answer for a cart; a guest's carries the cart id (header and cookie).
@@ -162,6 +174,13 @@ fn respond(
         );
     }
     response.json(body)
+}
+
+fn cart_full() -> Problem {
+    Problem::invalid_field(
+        "product_id",
+        format!("the cart is full ({MAX_LINES} products)"),
+    )
 }
 
 fn parse_quantity(quantity: i32) -> Result<i32, Problem> {
@@ -203,16 +222,37 @@ pub async fn add_cart_item(
     body: web::Json<AddCartItemRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let quantity = parse_quantity(body.quantity)?;
-    let product = state
-        .catalogue
-        .prices(&[body.product_id])
-        .await?
-        .into_iter()
+    // One price lookup serves both the new line and the cart shown after it.
+    let existing = find_cart(&state, &user, &req, false).await?;
+    let mut ids = match &existing {
+        Some(cart) => {
+            let mut conn = state.db.get().await?;
+            Cart::items(&mut conn, cart.id)
+                .await?
+                .iter()
+                .map(|i| i.product_id)
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    if !ids.contains(&body.product_id) {
+        ids.push(body.product_id);
+    }
+    if ids.len() > MAX_LINES as usize {
+        return Err(cart_full());
+    }
+    let prices = state.catalogue.prices(&ids).await?;
+    let product = prices
+        .iter()
         .find(|p| p.id == body.product_id && p.active)
+        .cloned()
         .ok_or_else(|| Problem::invalid_field("product_id", "no product on sale has this id"))?;
-    let cart = find_cart(&state, &user, &req, true)
-        .await?
-        .ok_or_else(|| Problem::internal(anyhow::anyhow!("a cart was not made")))?;
+    let cart = match existing {
+        Some(cart) => cart,
+        None => find_cart(&state, &user, &req, true)
+            .await?
+            .ok_or_else(|| Problem::internal(anyhow::anyhow!("a cart was not made")))?,
+    };
     let item = CartItem {
         id: Uuid::now_v7(),
         cart_id: cart.id,
@@ -223,20 +263,19 @@ pub async fn add_cart_item(
         sku: product.sku,
         name: product.name,
     };
-    {
+    let items = {
         let mut conn = state.db.get().await?;
         CartItem::add(&mut conn, &item).await.map_err(|e| match e {
             AddError::TooMany => Problem::invalid_field(
                 "quantity",
                 format!("a cart holds at most {MAX_QUANTITY} of a product"),
             ),
-            AddError::CartFull => {
-                Problem::invalid_field("product_id", "the cart is full (100 products)")
-            }
+            AddError::CartFull => cart_full(),
             AddError::Db(e) => e.into(),
         })?;
-    }
-    let body = render(&state, Some(&cart)).await?;
+        Cart::items(&mut conn, cart.id).await?
+    };
+    let body = priced(&state, Some(&cart), &items, Some(&prices));
     Ok(respond(&state, StatusCode::CREATED, Some(&cart), &body))
 }
 
@@ -311,6 +350,17 @@ pub async fn merge_cart(
         if let Some(guest) = guest
             && Cart::find_guest(&mut conn, guest).await?.is_some()
         {
+            let mut products: Vec<Uuid> = Cart::items(&mut conn, guest)
+                .await?
+                .iter()
+                .chain(Cart::items(&mut conn, cart.id).await?.iter())
+                .map(|i| i.product_id)
+                .collect();
+            products.sort_unstable();
+            products.dedup();
+            if products.len() > MAX_LINES as usize {
+                return Err(cart_full());
+            }
             Cart::merge(&mut conn, guest, cart.id).await?;
             tracing::info!(guest_cart = %guest, "guest cart merged");
         }

@@ -226,3 +226,48 @@ async fn a_guest_cart_id_never_opens_a_users_cart() {
     assert_eq!(seen["items"], json!([]), "{seen}");
     assert_eq!(seen["id"], serde_json::Value::Null);
 }
+
+#[tokio::test]
+async fn a_cart_holds_at_most_a_hundred_products() {
+    let shop = spawn_shop().await;
+    let (_, token) = shop.shopper();
+    let mut products = Vec::new();
+    for _ in 0..101 {
+        products.push(shop.product(100, 5).await);
+    }
+    for product in &products[..100] {
+        shop.add_to_cart(&token, *product, 1).await;
+    }
+
+    let (status, body) = shop
+        .call(
+            "POST",
+            "/api/cart/items",
+            Some(&token),
+            Some(json!({"product_id": products[100], "quantity": 1})),
+        )
+        .await;
+
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["fields"]["product_id"]
+            .as_str()
+            .unwrap()
+            .contains("full"),
+        "{body}"
+    );
+    let (status, _) = shop
+        .call(
+            "POST",
+            "/api/cart/items",
+            Some(&token),
+            Some(json!({"product_id": products[0], "quantity": 1})),
+        )
+        .await;
+    assert_eq!(
+        status, 201,
+        "more of a product already in the cart still fits"
+    );
+    let (_, cart) = shop.call("GET", "/api/cart", Some(&token), None).await;
+    assert_eq!(cart["items"].as_array().unwrap().len(), 100);
+}

@@ -25,7 +25,7 @@ pub struct Cart {
 }
 
 /// A cart line with the price and names shown when it was added.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = cart_items, check_for_backend(Pg))]
 pub struct CartItem {
     pub id: Uuid,
@@ -63,6 +63,9 @@ impl Cart {
 
     /// The user's cart, made on first use (safe when two requests race).
     pub async fn for_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Self> {
+        if let Some(cart) = Self::find_for_user(conn, user_id).await? {
+            return Ok(cart);
+        }
         let now = Utc::now();
         diesel::insert_into(carts::table)
             .values(&Self {
@@ -94,6 +97,20 @@ impl Cart {
             })
             .returning(Self::as_returning())
             .get_result(conn)
+            .await
+    }
+
+    /// The lines of the user's cart (none when there is no cart), in one query.
+    pub async fn user_items(
+        conn: &mut AsyncPgConnection,
+        user_id: Uuid,
+    ) -> QueryResult<Vec<CartItem>> {
+        cart_items::table
+            .inner_join(carts::table)
+            .filter(carts::user_id.eq(user_id))
+            .order(cart_items::id)
+            .select(CartItem::as_select())
+            .load(conn)
             .await
     }
 
@@ -172,61 +189,51 @@ impl From<diesel::result::Error> for AddError {
 
 impl CartItem {
     /// Adds `quantity` units (to the line already there, if any); the price
-    /// snapshot becomes today's price.
+    /// snapshot becomes today's price. The cart's row is locked (by touching
+    /// it) first, so concurrent adds to one cart are counted in turn.
     pub async fn add(conn: &mut AsyncPgConnection, item: &CartItem) -> Result<CartItem, AddError> {
         conn.transaction(async |conn| {
-            // Locks the cart row: concurrent adds to one cart are counted in turn.
-            carts::table
-                .find(item.cart_id)
-                .select(carts::id)
-                .for_update()
-                .first::<Uuid>(conn)
-                .await?;
-            let existing = cart_items::table
-                .filter(
-                    cart_items::cart_id
-                        .eq(item.cart_id)
-                        .and(cart_items::product_id.eq(item.product_id)),
-                )
-                .select(CartItem::as_select())
-                .first(conn)
-                .await
-                .optional()?;
-            let saved = match existing {
-                Some(line) => {
-                    let quantity = line.quantity + item.quantity;
-                    if quantity > MAX_QUANTITY {
-                        return Err(AddError::TooMany);
-                    }
-                    diesel::update(cart_items::table.find(line.id))
-                        .set((
-                            cart_items::quantity.eq(quantity),
-                            cart_items::unit_price_cents.eq(item.unit_price_cents),
-                            cart_items::sku.eq(&item.sku),
-                            cart_items::name.eq(&item.name),
-                        ))
-                        .returning(CartItem::as_returning())
-                        .get_result(conn)
-                        .await?
-                }
-                None => {
-                    let lines: i64 = cart_items::table
-                        .filter(cart_items::cart_id.eq(item.cart_id))
-                        .count()
-                        .get_result(conn)
-                        .await?;
-                    if lines >= MAX_LINES {
-                        return Err(AddError::CartFull);
-                    }
-                    diesel::insert_into(cart_items::table)
-                        .values(item)
-                        .returning(CartItem::as_returning())
-                        .get_result(conn)
-                        .await?
-                }
-            };
             Cart::touch(conn, item.cart_id).await?;
-            Ok(saved)
+            let saved = diesel::sql_query(
+                "INSERT INTO cart_items (id, cart_id, product_id, quantity, unit_price_cents, added_at, sku, name) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8 \
+                 WHERE (SELECT count(*) FROM cart_items WHERE cart_id = $2) < $9 \
+                    OR EXISTS (SELECT 1 FROM cart_items WHERE cart_id = $2 AND product_id = $3) \
+                 ON CONFLICT (cart_id, product_id) DO UPDATE \
+                 SET quantity = cart_items.quantity + excluded.quantity, \
+                     unit_price_cents = excluded.unit_price_cents, sku = excluded.sku, name = excluded.name \
+                 WHERE cart_items.quantity + excluded.quantity <= $10 \
+                 RETURNING id, cart_id, product_id, quantity, unit_price_cents, added_at, sku, name",
+            )
+            .bind::<diesel::sql_types::Uuid, _>(item.id)
+            .bind::<diesel::sql_types::Uuid, _>(item.cart_id)
+            .bind::<diesel::sql_types::Uuid, _>(item.product_id)
+            .bind::<Integer, _>(item.quantity)
+            .bind::<diesel::sql_types::BigInt, _>(item.unit_price_cents)
+            .bind::<diesel::sql_types::Timestamptz, _>(item.added_at)
+            .bind::<diesel::sql_types::Text, _>(&item.sku)
+            .bind::<diesel::sql_types::Text, _>(&item.name)
+            .bind::<diesel::sql_types::BigInt, _>(MAX_LINES)
+            .bind::<Integer, _>(MAX_QUANTITY)
+            .get_result::<CartItem>(conn)
+            .await
+            .optional()?;
+            match saved {
+                Some(saved) => Ok(saved),
+                // Nothing written: say why (the rare path may take a query more).
+                None => {
+                    let present: bool = diesel::select(diesel::dsl::exists(
+                        cart_items::table.filter(
+                            cart_items::cart_id
+                                .eq(item.cart_id)
+                                .and(cart_items::product_id.eq(item.product_id)),
+                        ),
+                    ))
+                    .get_result(conn)
+                    .await?;
+                    Err(if present { AddError::TooMany } else { AddError::CartFull })
+                }
+            }
         })
         .await
     }

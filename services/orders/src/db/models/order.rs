@@ -71,6 +71,8 @@ pub struct Changes<'a> {
     pub payment_id: Option<Uuid>,
     pub refund_due_cents: Option<i64>,
     pub delivered: bool,
+    /// The driver is done with the order: give the lease back in the same update.
+    pub release_lease: bool,
 }
 
 impl Order {
@@ -238,27 +240,14 @@ impl Order {
                 .refund_due_cents
                 .map(|c| orders::refund_due_cents.eq(c)),
             changes.delivered.then_some(orders::delivered_at.eq(now)),
+            changes
+                .release_lease
+                .then_some(orders::lease_until.eq(None::<DateTime<Utc>>)),
         ))
         .returning(Self::as_returning())
         .get_result(conn)
         .await
         .optional()
-    }
-
-    /// Records the payment id as soon as payments names it.
-    pub async fn set_payment(
-        conn: &mut AsyncPgConnection,
-        id: Uuid,
-        payment_id: Uuid,
-    ) -> QueryResult<()> {
-        diesel::update(orders::table.find(id))
-            .set((
-                orders::payment_id.eq(payment_id),
-                orders::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)
-            .await
-            .map(drop)
     }
 
     /// Adds refunded money (never above the total: the database checks).
