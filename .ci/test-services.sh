@@ -7,6 +7,8 @@
 # PostgreSQL (initdb + pg_ctl, as a non-root user, on a free port) and a
 # throwaway Redis are started, and stopped again when the command ends. When
 # the Debian packages are missing and this runs as root, they are installed.
+# TEST_PG_OPTIONS adds server options to the throwaway PostgreSQL (e.g.
+# "-c shared_preload_libraries=pg_stat_statements" to see where a bench spends).
 set -euo pipefail
 
 log() { echo "test-services: $*" >&2; }
@@ -70,7 +72,7 @@ if [ -z "$db_url" ]; then
     || { cat "$work/initdb.log" >&2; exit 1; }
   # Durability is pointless for a throwaway test server; speed is not.
   as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w -t 60 \
-    -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+    -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 ${TEST_PG_OPTIONS:-}" \
     start >/dev/null || { cat "$pg_data/server.log" >&2; exit 1; }
   db_url="postgres://postgres@127.0.0.1:$pg_port/postgres"
   log "started PostgreSQL on 127.0.0.1:$pg_port"

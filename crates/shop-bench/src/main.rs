@@ -2,7 +2,8 @@
 //! rates (an open loop: requests start on schedule whether or not earlier
 //! ones finished, so a slow system shows as latency, not as a lower rate).
 //!
-//! Each checkout is a signed-in shopper putting one unit in the cart
+//! Each checkout is a signed-in shopper putting one unit of one of
+//! `BENCH_PRODUCTS` products (taken in turn) in the cart
 //! (`POST /api/cart/items`) and checking out with a test card
 //! (`POST /api/orders` with a fresh `Idempotency-Key`). The latency reported
 //! is the checkout call's; the cart call is not counted.
@@ -10,7 +11,8 @@
 //! Settings (environment): `GATEWAY_URL` (default `http://127.0.0.1:9000`),
 //! `ADMIN_EMAIL`, `ADMIN_PASSWORD`, `BENCH_RATES` (checkouts/s, default
 //! `50,100,200,300`), `BENCH_SECONDS` per rate (default 10), `BENCH_SHOPPERS`
-//! (default 300).
+//! (default 300), `BENCH_PRODUCTS` (default 20; 1 makes every checkout
+//! fight over one product row).
 
 use std::{
     sync::Arc,
@@ -147,6 +149,9 @@ async fn main() -> anyhow::Result<()> {
     let shoppers: usize = env("BENCH_SHOPPERS", "300")
         .parse()
         .context("BENCH_SHOPPERS")?;
+    let product_count: usize = env("BENCH_PRODUCTS", "20")
+        .parse()
+        .context("BENCH_PRODUCTS")?;
 
     let admin = bench
         .login(
@@ -154,20 +159,24 @@ async fn main() -> anyhow::Result<()> {
             &env("ADMIN_PASSWORD", "admin-dev-password"),
         )
         .await?;
-    let (status, product) = bench
-        .post(
-            "/api/products",
-            Some(&admin),
-            None,
-            &json!({"sku": format!("BENCH-{}", &Uuid::now_v7().simple().to_string()[16..]),
-                    "name": "Bench Widget", "price_cents": 1999, "category": "home",
-                    "stock_on_hand": 1_000_000}),
-        )
-        .await?;
-    if status != 201 {
-        bail!("creating the product answered {status}: {product}");
+    let mut products = Vec::with_capacity(product_count);
+    for _ in 0..product_count.max(1) {
+        let (status, product) = bench
+            .post(
+                "/api/products",
+                Some(&admin),
+                None,
+                &json!({"sku": format!("BENCH-{}", &Uuid::now_v7().simple().to_string()[16..]),
+                        "name": "Bench Widget", "price_cents": 1999, "category": "home",
+                        "stock_on_hand": 1_000_000}),
+            )
+            .await?;
+        if status != 201 {
+            bail!("creating a product answered {status}: {product}");
+        }
+        products.push(product["id"].as_str().context("no product id")?.to_owned());
     }
-    let product = Arc::new(product["id"].as_str().context("no product id")?.to_owned());
+    let products = Arc::new(products);
 
     eprintln!("signing up {shoppers} shoppers...");
     // A few at a time: each sign-up and login hashes a password (Argon2).
@@ -197,17 +206,18 @@ async fn main() -> anyhow::Result<()> {
         let mut handles = Vec::with_capacity(total as usize);
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-        for _ in 0..total {
+        for n in 0..total {
             ticker.tick().await;
-            let (bench, product, idle_rx, idle_tx) = (
+            let (bench, products, idle_rx, idle_tx) = (
                 bench.clone(),
-                product.clone(),
+                products.clone(),
                 idle_rx.clone(),
                 idle_tx.clone(),
             );
             handles.push(tokio::spawn(async move {
                 let token = idle_rx.lock().await.recv().await?;
-                let outcome = bench.checkout(&token, &product).await;
+                let product = &products[usize::try_from(n).unwrap_or(0) % products.len()];
+                let outcome = bench.checkout(&token, product).await;
                 idle_tx.send(token).ok();
                 outcome.ok()
             }));

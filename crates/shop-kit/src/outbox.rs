@@ -49,6 +49,8 @@ diesel::table! {
 
 /// Events claimed per transaction.
 const BATCH: i64 = 20;
+/// How long the relay lets events gather after it was woken.
+const BATCH_WINDOW: Duration = Duration::from_millis(10);
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -265,7 +267,9 @@ impl Relay {
                 }
             }
             tokio::select! {
-                () = self.wake.notified() => {}
+                // A moment's wait after a wake-up lets events committed close
+                // together go out in one batch (one transaction, not one each).
+                () = self.wake.notified() => tokio::time::sleep(BATCH_WINDOW).await,
                 () = tokio::time::sleep(self.settings.poll) => {}
             }
         }

@@ -62,6 +62,10 @@ fn check_request(request: &CreateReturnRequest) -> Result<String, Problem> {
     }
 }
 
+fn not_delivered() -> Problem {
+    Problem::conflict("not_delivered", "only a delivered order can be returned")
+}
+
 /// `POST /api/returns`: a new RMA in `requested`.
 pub async fn create(
     state: &AppState,
@@ -70,16 +74,31 @@ pub async fn create(
 ) -> Result<(Rma, Vec<RmaLine>), Problem> {
     let reason = check_request(request)?;
     let window = chrono::Duration::days(state.settings.return_window_days);
+    let mine = |owner: Uuid| owner == user.id || user.is_admin();
+    let known = {
+        let mut conn = state.db.get().await?;
+        Fulfilment::find(&mut conn, request.order_id).await?
+    };
+    if known.is_none() {
+        // Paid moments ago, its `order.paid` may still be on its way: orders
+        // knows whether it is the caller's (then it is simply not delivered).
+        return Err(match state.orders.order(request.order_id).await {
+            Ok(order) if mine(order.user_id) => not_delivered(),
+            Ok(_) => Problem::not_found("order"),
+            Err(e) if e.status() == Some(404) => Problem::not_found("order"),
+            Err(e) => e.into(),
+        });
+    }
     let mut conn = state.db.get().await?;
     conn.transaction(async |conn| {
         let order = Fulfilment::lock(conn, request.order_id)
             .await?
-            .filter(|f| f.user_id == user.id || user.is_admin())
+            .filter(|f| mine(f.user_id))
             .ok_or_else(|| Problem::not_found("order"))?;
         let delivered_at = Shipment::for_order(conn, order.order_id)
             .await?
             .and_then(|s| s.delivered_at)
-            .ok_or_else(|| Problem::conflict("not_delivered", "only a delivered order can be returned"))?;
+.ok_or_else(not_delivered)?;
         if delivered_at + window < Utc::now() {
             return Err(Problem::conflict(
                 "return_window_closed",

@@ -49,7 +49,7 @@ pub async fn pass(state: &AppState) -> anyhow::Result<()> {
         // Another driver took it between the scan and now.
         let Some(order) = leased else { continue };
         let from = order.status.clone();
-        match saga::drive(state, order, None).await {
+        match saga::drive(state, order, None, None).await {
             Ok(reply) => {
                 let outcome = if reply.status == 201 {
                     "paid"

@@ -173,7 +173,7 @@ pub async fn checkout(
         return resume(state, existing, &checkout).await;
     }
     tracing::info!(order_id = %order.id, total_cents, "order placed");
-    drive(state, order, Some(&checkout.payment)).await
+    drive(state, order, Some(&checkout.payment), Some(lines)).await
 }
 
 /// A request with a key seen before: replay the stored answer, refuse a
@@ -198,7 +198,7 @@ async fn resume(
         Order::acquire_lease(&mut conn, existing.order_id, lease).await?
     };
     match leased {
-        Some(order) => drive(state, order, Some(&checkout.payment)).await,
+        Some(order) => drive(state, order, Some(&checkout.payment), None).await,
         None => {
             // Either it is being driven right now, or it just finished.
             let mut conn = state.db.get().await?;
@@ -277,13 +277,15 @@ async fn price_cart(state: &AppState, user_id: Uuid) -> Result<(Vec<OrderLineRow
 /// Drives a leased order from where it stands to an outcome, then gives the
 /// lease back. `payment` is the buyer's method when a request drives it;
 /// the recovery worker has none (a card is never stored).
+/// `lines` saves reading them again when the caller just wrote them.
 pub async fn drive(
     state: &AppState,
     order: Order,
     payment: Option<&PaymentMethod>,
+    lines: Option<Vec<OrderLineRow>>,
 ) -> Result<Reply, Problem> {
     let id = order.id;
-    let result = drive_leased(state, order, payment).await;
+    let result = drive_leased(state, order, payment, lines).await;
     let outcome = match &result {
         Ok(reply) if reply.status == 201 => "paid",
         Ok(reply) => match reply.body.get("code").and_then(|c| c.as_str()) {
@@ -316,7 +318,15 @@ async fn drive_leased(
     state: &AppState,
     mut order: Order,
     payment: Option<&PaymentMethod>,
+    lines: Option<Vec<OrderLineRow>>,
 ) -> Result<Reply, Problem> {
+    let lines = match lines {
+        Some(lines) => lines,
+        None => {
+            let mut conn = state.db.get().await?;
+            Order::lines(&mut conn, order.id).await?
+        }
+    };
     loop {
         order = match order.status() {
             OrderStatus::Pending if payment.is_none() && order.payment_method == "card" => {
@@ -324,11 +334,13 @@ async fn drive_leased(
                 // with the request, so give back whatever might be held.
                 return abandon(state, &order, OrderStatus::Pending).await;
             }
-            OrderStatus::Pending => match reserve(state, &order).await? {
+            OrderStatus::Pending => match reserve(state, &order, &lines).await? {
                 Ok(reserved) => reserved,
                 Err(short) => return reject(state, &order, short).await,
             },
-            OrderStatus::Reserved => return charge_and_commit(state, &order, payment).await,
+            OrderStatus::Reserved => {
+                return charge_and_commit(state, &order, &lines, payment).await;
+            }
             _ => return replay_of(state, &order).await,
         };
     }
@@ -339,11 +351,8 @@ async fn drive_leased(
 async fn reserve(
     state: &AppState,
     order: &Order,
+    lines: &[OrderLineRow],
 ) -> Result<Result<Order, Vec<serde_json::Value>>, Problem> {
-    let lines = {
-        let mut conn = state.db.get().await?;
-        Order::lines(&mut conn, order.id).await?
-    };
     let request = ReservationRequest {
         reservation_id: order.id,
         items: lines
@@ -463,6 +472,7 @@ async fn finish(
 async fn charge_and_commit(
     state: &AppState,
     order: &Order,
+    lines: &[OrderLineRow],
     method: Option<&PaymentMethod>,
 ) -> Result<Reply, Problem> {
     let charged = match (method, order.payment_method.as_str()) {
@@ -483,7 +493,7 @@ async fn charge_and_commit(
     // The payment id is written with the outcome (payments can always be
     // asked by order id, which is what recovery does).
     match payment.status.as_str() {
-        "succeeded" => commit(state, order, &payment).await,
+        "succeeded" => commit(state, order, lines, &payment).await,
         "declined" | "failed" => declined(state, order, &payment).await,
         "pending" => Err(Problem::unavailable(
             "payment_pending",
@@ -539,10 +549,11 @@ async fn charge(
 async fn commit(
     state: &AppState,
     order: &Order,
+    lines: &[OrderLineRow],
     payment: &PaymentResponse,
 ) -> Result<Reply, Problem> {
     match state.catalogue.commit_reservation(order.id).await {
-        Ok(_) => mark_paid(state, order, payment.id).await,
+        Ok(_) => mark_paid(state, order, lines, payment.id).await,
         Err(e) if matches!(e.status(), Some(404 | 409)) => {
             // The hold lapsed (expired or released) before it was sold.
             tracing::warn!(order_id = %order.id, error = %e, "the stock hold is gone; refunding");
@@ -655,7 +666,12 @@ async fn release(state: &AppState, order_id: Uuid) -> Result<(), Problem> {
 
 /// Step 7, in one transaction: paid, invoice, `order.paid` in the outbox,
 /// the cart emptied of what was bought, the answer stored.
-async fn mark_paid(state: &AppState, order: &Order, payment_id: Uuid) -> Result<Reply, Problem> {
+async fn mark_paid(
+    state: &AppState,
+    order: &Order,
+    lines: &[OrderLineRow],
+    payment_id: Uuid,
+) -> Result<Reply, Problem> {
     let mut conn = state.db.get().await?;
     let result = conn
         .transaction(async |conn| {
@@ -674,7 +690,6 @@ async fn mark_paid(state: &AppState, order: &Order, payment_id: Uuid) -> Result<
             else {
                 return Err(diesel::result::Error::RollbackTransaction);
             };
-            let lines = Order::lines(conn, order.id).await?;
             let event = OrderPaidEvent {
                 event_id: Uuid::now_v7(),
                 order_id: paid.id,
@@ -697,7 +712,7 @@ async fn mark_paid(state: &AppState, order: &Order, payment_id: Uuid) -> Result<
             // Last but one: the invoice counter's row lock is held to the commit.
             let invoice = Invoice::issue(conn, order.id, paid.total_cents, &paid.currency).await?;
             let body = serde_json::to_value(
-                paid.to_response(&lines, Some((invoice.id, invoice.number.clone()))),
+                paid.to_response(lines, Some((invoice.id, invoice.number.clone()))),
             )
             .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
             let reply = Reply { status: 201, body };

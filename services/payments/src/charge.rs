@@ -110,7 +110,8 @@ pub async fn pay(state: &AppState, new: NewPayment) -> Result<Outcome, Problem> 
         refunded_cents: 0,
         created_at: now,
         updated_at: now,
-        attempts: 0,
+        // The first attempt is recorded with the row itself.
+        attempts: 1,
         decline_code: None,
         provider_ref: None,
     };
@@ -212,7 +213,7 @@ async fn drive(state: &AppState, payment: Payment, method: &Method) -> Result<Pa
     match method {
         Method::Card(card) => {
             for attempt in 1..=CARD_ATTEMPTS {
-                {
+                if attempt > 1 {
                     let mut conn = state.db.get().await?;
                     Payment::record_attempt(&mut conn, payment.id, attempt).await?;
                 }
@@ -245,10 +246,6 @@ async fn drive(state: &AppState, payment: Payment, method: &Method) -> Result<Pa
             .await
         }
         Method::Wallet => {
-            {
-                let mut conn = state.db.get().await?;
-                Payment::record_attempt(&mut conn, payment.id, 1).await?;
-            }
             let request = WalletMovementRequest {
                 amount_cents: payment.amount_cents,
                 idempotency_key: format!("payment:{}", payment.id),
