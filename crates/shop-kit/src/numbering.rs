@@ -1,23 +1,33 @@
 //! Gapless document numbers (`INV-2026-000001`, `CN-…`, `RMA-…`): a counter
 //! row per kind and year, bumped in the transaction that writes the document,
 //! so a rolled-back document gives its number back. The row lock is held until
-//! that transaction ends, which serialises documents of one kind.
+//! that transaction ends, which serialises documents of one kind: keep what
+//! follows the bump short ([`NEXT_NUMBER_SQL`] lets a caller draw the number
+//! and write the document in one statement).
 //!
 //! Each service that numbers documents creates the table in its migrations:
 //! `CREATE TABLE document_counters (kind text NOT NULL, year integer NOT NULL,
 //! last_number integer NOT NULL, PRIMARY KEY (kind, year))`.
 
 use chrono::{DateTime, Datelike as _, Utc};
-use diesel::prelude::*;
+use diesel::{
+    QueryResult, QueryableByName,
+    sql_types::{Integer, Text},
+};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-diesel::table! {
-    /// The per-kind, per-year counters.
-    document_counters (kind, year) {
-        kind -> Text,
-        year -> Int4,
-        last_number -> Int4,
-    }
+/// Draws the next number: binds `$1` (the kind, text) and `$2` (the year,
+/// integer); returns one row with the column `number`
+/// (`{kind}-{year}-{n:06}`). Usable as a CTE: `WITH n AS (…) …`.
+pub const NEXT_NUMBER_SQL: &str = "INSERT INTO document_counters (kind, year, last_number) \
+     VALUES ($1, $2, 1) \
+     ON CONFLICT (kind, year) DO UPDATE SET last_number = document_counters.last_number + 1 \
+     RETURNING $1 || '-' || $2::text || '-' || lpad(last_number::text, 6, '0') AS number";
+
+#[derive(QueryableByName)]
+struct Drawn {
+    #[diesel(sql_type = Text)]
+    number: String,
 }
 
 /// The next number of `kind` in `now`'s year: `{kind}-{year}-{n:06}`. Call it
@@ -27,18 +37,10 @@ pub async fn next_number(
     kind: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<String> {
-    let year = now.year();
-    let number: i32 = diesel::insert_into(document_counters::table)
-        .values((
-            document_counters::kind.eq(kind),
-            document_counters::year.eq(year),
-            document_counters::last_number.eq(1),
-        ))
-        .on_conflict((document_counters::kind, document_counters::year))
-        .do_update()
-        .set(document_counters::last_number.eq(document_counters::last_number + 1))
-        .returning(document_counters::last_number)
+    let drawn: Drawn = diesel::sql_query(NEXT_NUMBER_SQL)
+        .bind::<Text, _>(kind)
+        .bind::<Integer, _>(now.year())
         .get_result(conn)
         .await?;
-    Ok(format!("{kind}-{year}-{number:06}"))
+    Ok(drawn.number)
 }

@@ -709,15 +709,25 @@ async fn mark_paid(
             .await?;
             let bought: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
             CartItem::remove_ordered(conn, paid.user_id, &bought).await?;
-            // Last but one: the invoice counter's row lock is held to the commit.
-            let invoice = Invoice::issue(conn, order.id, paid.total_cents, &paid.currency).await?;
-            let body = serde_json::to_value(
-                paid.to_response(lines, Some((invoice.id, invoice.number.clone()))),
+            // Last: the invoice number is drawn, the invoice written and the
+            // stored reply completed in one statement, so the invoice
+            // counter's row lock is held only for it and the commit.
+            let invoice_id = Uuid::now_v7();
+            let mut body =
+                serde_json::to_value(paid.to_response(lines, Some((invoice_id, String::new()))))
+                    .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+            let number = Invoice::issue_with_reply(
+                conn,
+                invoice_id,
+                order.id,
+                paid.total_cents,
+                &paid.currency,
+                &body,
             )
-            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+            .await?;
+            body["invoice_number"] = serde_json::Value::String(number.clone());
             let reply = Reply { status: 201, body };
-            CheckoutKey::store_response(conn, order.id, reply.status, &reply.body).await?;
-            Ok((reply, invoice.number))
+            Ok((reply, number))
         })
         .await;
     match result {

@@ -1,15 +1,22 @@
 //! Invoices and credit notes, numbered `INV-YYYY-NNNNNN` and `CN-YYYY-NNNNNN`
 //! without gaps (`shop_kit::numbering`).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, Utc};
 use diesel::{pg::Pg, prelude::*};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use shop_client::wire::orders::CreditNoteResponse;
 use uuid::Uuid;
 
-use shop_kit::numbering::next_number;
+use diesel::sql_types::{BigInt, Integer, Jsonb, Text, Timestamptz};
+use shop_kit::numbering::{NEXT_NUMBER_SQL, next_number};
 
 use crate::db::schema::{credit_notes, invoices};
+
+#[derive(QueryableByName)]
+struct Issued {
+    #[diesel(sql_type = Text)]
+    number: String,
+}
 
 /// An invoice row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -24,27 +31,43 @@ pub struct Invoice {
 }
 
 impl Invoice {
-    /// Issues the order's invoice; call inside the transaction that marks it paid.
-    pub async fn issue(
+    /// Issues the order's invoice and completes the checkout's stored reply
+    /// with its number, in one statement: the invoice counter's row lock is
+    /// then held only for this statement and the commit after it. Call it
+    /// last in the transaction that marks the order paid; `reply` is the 201
+    /// body with `invoice_id` already set and `invoice_number` to fill in.
+    pub async fn issue_with_reply(
         conn: &mut AsyncPgConnection,
+        id: Uuid,
         order_id: Uuid,
         total_cents: i64,
         currency: &str,
-    ) -> QueryResult<Self> {
+        reply: &serde_json::Value,
+    ) -> QueryResult<String> {
         let now = Utc::now();
-        let number = next_number(conn, "INV", now).await?;
-        diesel::insert_into(invoices::table)
-            .values(&Self {
-                id: Uuid::now_v7(),
-                order_id,
-                number,
-                total_cents,
-                currency: currency.to_owned(),
-                issued_at: now,
-            })
-            .returning(Self::as_returning())
-            .get_result(conn)
-            .await
+        let issued: Issued = diesel::sql_query(format!(
+            "WITH n AS ({NEXT_NUMBER_SQL}), \
+             invoice AS ( \
+               INSERT INTO invoices (id, order_id, number, total_cents, currency, issued_at) \
+               SELECT $3, $4, n.number, $5, $6, $7 FROM n RETURNING number) \
+             UPDATE checkout_keys \
+             SET response_status = 201, \
+                 response_body = jsonb_set($8, '{{invoice_number}}', to_jsonb(invoice.number)) \
+             FROM invoice \
+             WHERE checkout_keys.order_id = $4 AND checkout_keys.response_status IS NULL \
+             RETURNING invoice.number AS number"
+        ))
+        .bind::<Text, _>("INV")
+        .bind::<Integer, _>(now.year())
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .bind::<diesel::sql_types::Uuid, _>(order_id)
+        .bind::<BigInt, _>(total_cents)
+        .bind::<Text, _>(currency)
+        .bind::<Timestamptz, _>(now)
+        .bind::<Jsonb, _>(reply)
+        .get_result(conn)
+        .await?;
+        Ok(issued.number)
     }
 
     pub async fn for_order(
