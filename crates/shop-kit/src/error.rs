@@ -50,6 +50,11 @@ impl Problem {
         self
     }
 
+    /// Names the fields the problem is about, with why.
+    pub fn set_fields(&mut self, fields: BTreeMap<String, String>) {
+        self.details.fields = Some(fields);
+    }
+
     /// Adds a `Retry-After` header.
     #[must_use]
     pub fn retry_after(mut self, seconds: u64) -> Self {
@@ -177,8 +182,53 @@ fn constraint_field(constraint: &str, table: Option<&str>) -> String {
     base.to_owned()
 }
 
+/// Whether a database error means "the database cannot be used right now"
+/// (retry later), rather than "this request is wrong" or a bug: the
+/// connection closed or could not send, the server is shutting down,
+/// starting, recovering or full, or a transaction lost a serialization or
+/// deadlock race it may win on a retry.
+pub fn is_unavailable(error: &DieselError) -> bool {
+    match error {
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection
+            | DatabaseErrorKind::UnableToSendCommand
+            | DatabaseErrorKind::SerializationFailure
+            | DatabaseErrorKind::ReadOnlyTransaction,
+            _,
+        )
+        | DieselError::BrokenTransactionManager => true,
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            // diesel-async keeps no SQLSTATE; these are PostgreSQL's own
+            // messages for 57P01-57P03, 53300, 40P01 and a dropped socket.
+            const TRANSIENT: [&str; 9] = [
+                "terminating connection",
+                "the database system is shutting down",
+                "the database system is starting up",
+                "the database system is in recovery mode",
+                "the database system is not yet accepting connections",
+                "too many clients",
+                "deadlock detected",
+                "server closed the connection",
+                "connection closed",
+            ];
+            let message = info.message().to_ascii_lowercase();
+            TRANSIENT.iter().any(|m| message.contains(m))
+        }
+        DieselError::RollbackErrorOnCommit { commit_error, .. } => is_unavailable(commit_error),
+        _ => false,
+    }
+}
+
 impl From<DieselError> for Problem {
     fn from(error: DieselError) -> Self {
+        if is_unavailable(&error) {
+            return Self::unavailable(
+                "dependency_unavailable",
+                "the database is unavailable; retry shortly",
+            )
+            .service("postgres")
+            .source(error);
+        }
         match &error {
             DieselError::NotFound => Self::not_found("resource"),
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
@@ -194,10 +244,6 @@ impl From<DieselError> for Problem {
                     Some(BTreeMap::from([(field, "already exists".to_owned())]));
                 problem
             }
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
-                Self::unavailable("database_unavailable", "the database is unavailable")
-                    .source(error)
-            }
             _ => Self::internal(error),
         }
     }
@@ -205,7 +251,12 @@ impl From<DieselError> for Problem {
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for Problem {
     fn from(error: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        Self::unavailable("database_unavailable", "the database is unavailable").source(error)
+        Self::unavailable(
+            "dependency_unavailable",
+            "the database is unavailable; retry shortly",
+        )
+        .service("postgres")
+        .source(error)
     }
 }
 

@@ -11,6 +11,7 @@ pub const MAX_LIMIT: i64 = 100;
 
 /// The raw query parameters.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1 to 100 (default 20).
     pub limit: Option<i64>,

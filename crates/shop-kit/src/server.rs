@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use actix_web::{
     App, HttpMessage, HttpResponse, HttpServer,
-    body::MessageBody,
+    body::{EitherBody, MessageBody},
     dev::{Server, ServiceRequest, ServiceResponse},
     error::{JsonPayloadError, PathError, QueryPayloadError},
     http::header::{HeaderName, HeaderValue},
@@ -61,8 +61,11 @@ impl Application {
         let body_limit = settings.body_limit_bytes;
         let server = HttpServer::new(move || {
             App::new()
-                // Innermost first: metrics see the final status, the tracing
-                // span sees the request id, and the request id wraps it all.
+                // Innermost first: a path that could mean two things is
+                // refused before any route sees it; metrics see the final
+                // status, the tracing span sees the request id, and the
+                // request id wraps it all.
+                .wrap(from_fn(refuse_ambiguous_paths))
                 .wrap(from_fn(crate::metrics::record))
                 // Which service answered: the gateway passes it through, so a
                 // client and the connectivity checks can tell.
@@ -71,7 +74,12 @@ impl Application {
                 .wrap(from_fn(request_id))
                 .app_data(health.clone())
                 .app_data(metrics.clone())
-                .app_data(extractor_config(body_limit))
+                .app_data(crate::extract::BodyLimit(body_limit))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(body_limit)
+                        .error_handler(json_error),
+                )
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .app_data(web::PayloadConfig::new(body_limit))
@@ -107,49 +115,47 @@ impl Application {
     }
 }
 
-fn extractor_config(body_limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(body_limit)
-        .error_handler(|error, _req| json_error(error).into())
+fn path_error(error: PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    crate::extract::path_problem(&error).into()
 }
 
-fn json_error(error: JsonPayloadError) -> Problem {
-    use actix_web::http::StatusCode;
-    match &error {
-        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                "Payload too large",
-            )
-            .detail("the request body is larger than this route accepts")
-        }
+/// Routes take their bodies and queries through [`crate::extract`]; should
+/// one use actix's own extractors, their errors still never quote the input.
+fn query_error(_error: QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    Problem::bad_request("invalid_query", "the query string is not valid").into()
+}
+
+fn json_error(error: JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    match error {
         JsonPayloadError::ContentType => Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "Unsupported media type",
-        )
-        .detail("send the body as application/json"),
-        JsonPayloadError::Deserialize(e) if e.is_data() => Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            "Validation failed",
-        )
-        .detail(e.to_string()),
-        _ => Problem::bad_request("invalid_json", error.to_string()),
+        ),
+        _ => Problem::bad_request("invalid_json", "the body is not valid for this route"),
     }
-}
-
-fn query_error(error: QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    Problem::bad_request("invalid_query", error.to_string()).into()
-}
-
-fn path_error(error: PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    Problem::bad_request("invalid_path", error.to_string()).into()
+    .into()
 }
 
 async fn not_found() -> Result<HttpResponse, Problem> {
     Err(Problem::not_found("route"))
+}
+
+/// Middleware: a path with a dot segment, an encoded slash or a control
+/// character (however encoded) is a 400 and goes no further; see
+/// [`crate::input::check_path`].
+async fn refuse_ambiguous_paths(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if let Err(refusal) = crate::input::check_path(req.uri().path()) {
+        let problem = Problem::bad_request("invalid_path", refusal.to_string());
+        let response = actix_web::ResponseError::error_response(&problem);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// A request id a client sent is kept if it is short and printable; otherwise

@@ -155,6 +155,18 @@ impl TestDatabase {
         }
     }
 
+    /// A second handle on the same database reached through `proxy`.
+    pub fn through(&self, proxy: &DatabaseProxy) -> Self {
+        let mut settings = self.settings.clone();
+        let _ = settings.url.set_host(Some("127.0.0.1"));
+        let _ = settings.url.set_port(Some(proxy.port));
+        Self {
+            name: self.name.clone(),
+            settings,
+            owner: false,
+        }
+    }
+
     /// The database's settings (URL, small pool, short timeouts).
     pub fn settings(&self) -> &DatabaseSettings {
         &self.settings
@@ -221,6 +233,106 @@ impl Drop for TestDatabase {
             })
         });
         let _ = dropper.join();
+    }
+}
+
+/// Where a [`DatabaseProxy`] stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// Bytes flow both ways.
+    Open,
+    /// Connections stay up but no byte moves: queries hang.
+    Frozen,
+    /// Every connection is closed and new ones are dropped at once.
+    Cut,
+}
+
+/// A TCP proxy between a service and PostgreSQL, to cut the database in the
+/// middle of a request: [`freeze`](Self::freeze) stalls every connection
+/// (a query sent now hangs), [`cut`](Self::cut) then closes them all, as a
+/// database that stops under load does. Point a service at it with
+/// [`TestDatabase::through`].
+pub struct DatabaseProxy {
+    port: u16,
+    link: tokio::sync::watch::Sender<Link>,
+}
+
+impl DatabaseProxy {
+    /// A proxy to the test PostgreSQL server, open.
+    pub async fn start() -> Self {
+        let admin = admin_url();
+        let upstream = format!(
+            "{}:{}",
+            admin.host_str().unwrap_or("127.0.0.1"),
+            admin.port().unwrap_or(5432)
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("proxy listener");
+        let port = listener.local_addr().expect("proxy address").port();
+        let (link, watch) = tokio::sync::watch::channel(Link::Open);
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                if *watch.borrow() == Link::Cut {
+                    continue;
+                }
+                let Ok(server) = tokio::net::TcpStream::connect(&upstream).await else {
+                    continue;
+                };
+                let (client_read, client_write) = client.into_split();
+                let (server_read, server_write) = server.into_split();
+                tokio::spawn(pipe(client_read, server_write, watch.clone()));
+                tokio::spawn(pipe(server_read, client_write, watch.clone()));
+            }
+        });
+        Self { port, link }
+    }
+
+    /// Stalls every connection: bytes are held, nothing is closed.
+    pub fn freeze(&self) {
+        self.link.send_replace(Link::Frozen);
+    }
+
+    /// Closes every connection and drops new ones.
+    pub fn cut(&self) {
+        self.link.send_replace(Link::Cut);
+    }
+
+    /// Lets connections through again (closed ones stay closed).
+    pub fn restore(&self) {
+        self.link.send_replace(Link::Open);
+    }
+}
+
+/// Copies bytes one way until either side closes or the link is cut;
+/// while frozen, what was read waits.
+async fn pipe(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mut link: tokio::sync::watch::Receiver<Link>,
+) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut buffer = vec![0u8; 16 * 1024];
+    loop {
+        let read = tokio::select! {
+            read = from.read(&mut buffer) => read,
+            _ = link.wait_for(|l| *l == Link::Cut) => return,
+        };
+        let n = match read {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        match link.wait_for(|l| *l != Link::Frozen).await.map(|l| *l) {
+            Ok(Link::Open) => {}
+            _ => return,
+        }
+        let written = tokio::select! {
+            written = to.write_all(&buffer[..n]) => written,
+            _ = link.wait_for(|l| *l == Link::Cut) => return,
+        };
+        if written.is_err() {
+            return;
+        }
     }
 }
 
@@ -445,7 +557,41 @@ impl TestApp {
 /// given [`TestDatabase`]; `binary` is `env!("CARGO_BIN_EXE_<service>")`.
 #[macro_export]
 macro_rules! foundation_tests {
-    (service = $service:expr, binary = $binary:expr, spawn = $spawn:path, spawn_on = $spawn_on:path $(,)?) => {
+    (service = $service:expr, binary = $binary:expr, spawn = $spawn:path, spawn_on = $spawn_on:path, request = $request:expr $(,)?) => {
+        /// A database that stops while a request waits on it (a query sent,
+        /// no answer yet) is a 503 the client may retry, never a 500; once
+        /// the database is back, the same request is served again.
+        #[tokio::test]
+        async fn a_database_cut_in_the_middle_of_a_request_is_a_503() {
+            let db = $crate::testing::TestDatabase::empty($service).await;
+            let proxy = $crate::testing::DatabaseProxy::start().await;
+            let app = $spawn_on(db.through(&proxy)).await;
+            let request = $request;
+            let warm = request(&app).await;
+            assert!(
+                warm.status().as_u16() < 500,
+                "before the cut: {}",
+                warm.status()
+            );
+
+            proxy.freeze();
+            let (response, ()) = tokio::join!(request(&app), async {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                proxy.cut();
+            });
+            assert_eq!(response.status(), 503);
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(body["code"], "dependency_unavailable", "{body}");
+
+            proxy.restore();
+            let again = request(&app).await;
+            assert!(
+                again.status().as_u16() < 500,
+                "after the cut: {}",
+                again.status()
+            );
+        }
+
         #[tokio::test]
         async fn a_fresh_service_is_ready_with_postgres_up() {
             let app = $spawn().await;
