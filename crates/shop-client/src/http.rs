@@ -93,23 +93,46 @@ impl HttpClient {
         &self.base
     }
 
-    /// A request builder for `path` (absolute, e.g. `/api/products`) with the
-    /// internal token already set on `/internal/*` paths.
+    /// A request builder for `path` (absolute, e.g. `/api/products?q=mug`)
+    /// with the internal token already set on `/internal/*` paths.
+    ///
+    /// The URL is this client's base with `path` as its path, never a URL
+    /// resolved against it: a path that would name another host (`//evil`)
+    /// or that URL parsing would rewrite (dot segments, `%2e%2e`,
+    /// backslashes) is refused, so no input can change the service or the
+    /// route it reaches.
     pub fn request(&self, method: Method, path: &str) -> Result<RequestBuilder, ClientError> {
-        let url = self
-            .base
-            .join(path)
-            .map_err(|e| ClientError::InvalidRequest {
-                service: self.service,
-                reason: format!("{path}: {e}"),
-            })?;
+        let url = self.url_for(path)?;
+        let internal = url.path().starts_with("/internal/");
         let mut builder = self.inner.request(method, url);
-        if path.starts_with("/internal/") {
+        if internal {
             if let Some(token) = &self.internal_token {
                 builder = builder.header(INTERNAL_TOKEN_HEADER, token.as_ref());
             }
         }
         Ok(builder)
+    }
+
+    /// The absolute URL of `path` on this client's service.
+    pub fn url_for(&self, path: &str) -> Result<Url, ClientError> {
+        let refuse = |reason: &str| ClientError::InvalidRequest {
+            service: self.service,
+            reason: reason.to_owned(),
+        };
+        let (path_part, query) = match path.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path, None),
+        };
+        if !path_part.starts_with('/') || path_part.starts_with("//") || path_part.contains('#') {
+            return Err(refuse("the path must be absolute and name no host"));
+        }
+        let mut url = self.base.clone();
+        url.set_path(path_part);
+        url.set_query(query);
+        if url.path() != path_part {
+            return Err(refuse("the path is not in normal form"));
+        }
+        Ok(url)
     }
 
     /// `GET path` decoded as JSON.

@@ -195,3 +195,30 @@ async fn internal_calls_carry_the_token_and_the_request_id() {
         "public calls carry no internal token"
     );
 }
+
+#[test]
+fn a_path_can_never_change_the_service_or_resolve_dot_segments() {
+    let client = HttpClient::new(
+        "catalogue",
+        Url::parse("http://catalogue:9002").unwrap(),
+        &config(),
+    )
+    .unwrap();
+    for bad in [
+        "//evil.example/api/products",
+        "api/products",
+        "/api/products/../../metrics",
+        "/api/products/%2e%2e/%2e%2e/metrics",
+        "/api/products/..\\..\\metrics",
+        "/api/products/./x",
+        "/api/products#fragment",
+    ] {
+        assert!(client.url_for(bad).is_err(), "{bad}");
+    }
+    let url = client.url_for("/api/products/MUG-1?q=a%20b").unwrap();
+    assert_eq!(
+        url.as_str(),
+        "http://catalogue:9002/api/products/MUG-1?q=a%20b"
+    );
+    assert_eq!(url.host_str(), Some("catalogue"));
+}

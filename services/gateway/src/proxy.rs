@@ -24,7 +24,7 @@ use shop_kit::{
 
 use crate::{
     rate_limit::RateLimiter,
-    routing::{Access, access, is_login, route},
+    routing::{Access, access, is_login, normalise, route},
 };
 
 /// The upstream clients, token verifier and limits the proxy needs.
@@ -89,7 +89,11 @@ pub async fn proxy(
     payload: web::Payload,
     state: web::Data<ProxyState>,
 ) -> Result<HttpResponse, Problem> {
-    let path = req.uri().path();
+    // Every path reaching here passed shop-kit's check (no dot segments or
+    // encoded slashes, however spelled); it is routed, limited and forwarded
+    // in one normal form.
+    let normal = normalise(req.uri().path());
+    let path = normal.as_str();
     let service = route(path).ok_or_else(|| Problem::not_found("route"))?;
     tracing::Span::current().record("service", service.as_str());
     let upstream = state
@@ -97,7 +101,7 @@ pub async fn proxy(
         .get(&service)
         .ok_or_else(|| Problem::internal(anyhow::anyhow!("no upstream for {service}")))?;
 
-    let user = caller(&req, &state.verifier).await?;
+    let user = caller(&req, path, &state.verifier).await?;
     let ip = req
         .peer_addr()
         .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
@@ -126,8 +130,15 @@ pub async fn proxy(
 
     let method = reqwest::Method::from_bytes(req.method().as_str().as_bytes())
         .map_err(|_| Problem::bad_request("invalid_method", "unsupported HTTP method"))?;
-    let target = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
-    let mut builder = upstream.request(method, target).map_err(Problem::from)?;
+    let target = match req.uri().query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    };
+    // The client puts the path on the service's own base URL and refuses
+    // anything URL parsing would rewrite: the service and prefix stay fixed.
+    let mut builder = upstream
+        .request(method, &target)
+        .map_err(|_| Problem::bad_request("invalid_path", "the path cannot be forwarded"))?;
 
     let listed = connection_listed(req.headers());
     for (name, value) in req.headers() {
@@ -171,8 +182,12 @@ pub async fn proxy(
 /// The verified user id behind the request, if any. Protected routes need a
 /// valid token (401 otherwise, before any service is bothered); on public
 /// routes a bad token is left for the service to judge.
-async fn caller(req: &HttpRequest, verifier: &JwtVerifier) -> Result<Option<String>, Problem> {
-    let needed = access(req.method().as_str(), req.uri().path()) == Access::SignedIn;
+async fn caller(
+    req: &HttpRequest,
+    path: &str,
+    verifier: &JwtVerifier,
+) -> Result<Option<String>, Problem> {
+    let needed = access(req.method().as_str(), path) == Access::SignedIn;
     let token = req
         .headers()
         .get(header::AUTHORIZATION)

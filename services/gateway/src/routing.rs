@@ -2,6 +2,39 @@
 
 use shop_client::ServiceName;
 
+/// `raw` in normal form (RFC 3986 §6.2.2): percent-encoded unreserved
+/// characters decoded, other escapes upper-cased. The gateway routes, rate
+/// limits and forwards this form, so `/api/auth/%6Cogin` is the login route
+/// here exactly as it is to the service behind. The path must have passed
+/// [`shop_kit::input::check_path`] first.
+pub fn normalise(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = (bytes[i] == b'%')
+            .then(|| raw.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escape {
+            Some(byte) if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) => {
+                out.push(char::from(byte));
+                i += 3;
+            }
+            Some(byte) => {
+                out.push_str(&format!("%{byte:02X}"));
+                i += 3;
+            }
+            None => {
+                let c = raw[i..].chars().next().unwrap_or('\u{fffd}');
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    out
+}
+
 /// The service that owns `path`, or `None` when no service does (404).
 ///
 /// Only `/api/*` is routed; `/internal/*` and everything else never is.
@@ -110,6 +143,20 @@ mod tests {
         for (path, expected) in cases {
             assert_eq!(route(path), expected, "{path}");
         }
+    }
+
+    #[test]
+    fn unreserved_characters_are_decoded_and_other_escapes_kept() {
+        assert_eq!(normalise("/api/auth/%6Cogin"), "/api/auth/login");
+        assert_eq!(normalise("/api/%70roducts/a%2fb"), "/api/products/a%2Fb");
+        assert_eq!(
+            normalise("/api/products/caf%c3%a9"),
+            "/api/products/caf%C3%A9"
+        );
+        assert_eq!(normalise("/api/products/100%"), "/api/products/100%");
+        assert_eq!(normalise("/api/products/%zz"), "/api/products/%zz");
+        assert_eq!(route(&normalise("/api/%69nternal/users")), None);
+        assert!(is_login("POST", &normalise("/api/auth/%6c%6f%67%69%6e")));
     }
 
     #[test]

@@ -5,4 +5,5 @@
 mod auth;
 mod health;
 mod helpers;
+mod paths;
 mod proxy;
