@@ -8,7 +8,7 @@ use std::path::Path;
 
 use diesel_async::{AsyncConnection as _, AsyncPgConnection};
 use serde_json::{Value, json};
-use shop_kit::testing::{TestApp, TestKeys, TestRedis};
+use shop_kit::testing::{DatabaseProxy, TestApp, TestDatabase, TestKeys, TestRedis};
 use uuid::Uuid;
 
 pub const INTERNAL_TOKEN: &str = "test-internal-token-0123456789";
@@ -51,6 +51,10 @@ pub struct ShopOptions {
     pub orders_env: Vec<(&'static str, String)>,
     /// Extra settings for fulfilment.
     pub fulfilment_env: Vec<(&'static str, String)>,
+    /// Extra settings for payments.
+    pub payments_env: Vec<(&'static str, String)>,
+    /// Put orders' database behind a [`DatabaseProxy`] the test can cut.
+    pub orders_database_proxy: bool,
 }
 
 /// Every service of the shop, real, in this process.
@@ -65,6 +69,8 @@ pub struct Shop {
     pub http: reqwest::Client,
     /// How fulfilment was configured (to start another one like it).
     pub fulfilment_env: Vec<(String, String)>,
+    /// Between orders and its database, when [`ShopOptions::orders_database_proxy`].
+    pub orders_database_proxy: Option<DatabaseProxy>,
     _gateway_redis: TestRedis,
 }
 
@@ -101,7 +107,7 @@ pub async fn spawn_shop_with(options: ShopOptions) -> Shop {
     let payments = if options.without_payments {
         None
     } else {
-        Some(start_payments(&users.address, None).await)
+        Some(start_payments_with(&users.address, None, &options.payments_env).await)
     };
     // Orders and fulfilment call each other: orders' port is chosen first.
     let (orders_url, orders_port) = free_url();
@@ -157,13 +163,22 @@ pub async fn spawn_shop_with(options: ShopOptions) -> Shop {
         POOLS[1],
     ];
     env.extend(options.orders_env.iter().map(|(k, v)| (*k, v.as_str())));
-    let orders = TestApp::spawn(
-        "orders",
-        orders::db::MIGRATIONS,
-        &migrations("orders"),
-        &env,
-        |env| async move { orders::startup::build(orders::config::Settings::from_env(&env)?).await },
-    )
+    let orders_database =
+        TestDatabase::migrated("orders", orders::db::MIGRATIONS, &migrations("orders")).await;
+    let orders_database_proxy = if options.orders_database_proxy {
+        Some(DatabaseProxy::start().await)
+    } else {
+        None
+    };
+    let proxied_url = orders_database_proxy
+        .as_ref()
+        .map(|proxy| orders_database.through(proxy).url().to_string());
+    if let Some(url) = &proxied_url {
+        env.push(("DATABASE_URL", url));
+    }
+    let orders = TestApp::spawn_on("orders", orders_database, &env, |env| async move {
+        orders::startup::build(orders::config::Settings::from_env(&env)?).await
+    })
     .await;
 
     let gateway_redis = TestRedis::new("gateway");
@@ -195,26 +210,38 @@ pub async fn spawn_shop_with(options: ShopOptions) -> Shop {
         keys,
         http: reqwest::Client::new(),
         fulfilment_env,
+        orders_database_proxy,
         _gateway_redis: gateway_redis,
     }
 }
 
 /// Payments in front of `users_url`, on `port` when given.
 pub async fn start_payments(users_url: &str, port: Option<u16>) -> TestApp {
+    start_payments_with(users_url, port, &[]).await
+}
+
+/// Payments in front of `users_url`, on `port` when given, with `extra` settings.
+pub async fn start_payments_with(
+    users_url: &str,
+    port: Option<u16>,
+    extra: &[(&'static str, String)],
+) -> TestApp {
     let port = port
         .map(|p| p.to_string())
         .unwrap_or_else(|| "0".to_owned());
+    let mut env = vec![
+        ("USERS_URL", users_url),
+        ("CARD_RETRY_BASE_MS", "5"),
+        ("PORT", &port),
+        POOLS[0],
+        POOLS[1],
+    ];
+    env.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
     TestApp::spawn(
         "payments",
         payments::db::MIGRATIONS,
         &migrations("payments"),
-        &[
-            ("USERS_URL", users_url),
-            ("CARD_RETRY_BASE_MS", "5"),
-            ("PORT", &port),
-            POOLS[0],
-            POOLS[1],
-        ],
+        &env,
         |env| async move {
             payments::startup::build(payments::config::Settings::from_env(&env)?).await
         },

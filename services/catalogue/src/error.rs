@@ -12,8 +12,8 @@ impl From<ProductError> for Problem {
     fn from(error: ProductError) -> Self {
         match error {
             ProductError::NotFound => Problem::not_found("product"),
-            ProductError::UnknownCategory(slug) => {
-                Problem::invalid_field("category", format!("no category {slug:?}"))
+            ProductError::UnknownCategory(_) => {
+                Problem::invalid_field("category", "is not an existing category")
             }
             ProductError::BelowReserved { reserved } => Problem::conflict(
                 "stock_below_reserved",

@@ -30,13 +30,13 @@ use crate::{
 
 fn check_request(request: &CreateReturnRequest) -> Result<String, Problem> {
     let mut errors = BTreeMap::new();
-    let reason = request.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        errors.insert(
-            "reason".to_owned(),
-            "must be 1 to 500 characters".to_owned(),
-        );
-    }
+    let reason = shop_kit::input::paragraph(500)
+        .required()
+        .parse(&request.reason)
+        .unwrap_or_else(|reason| {
+            errors.insert("reason".to_owned(), reason);
+            String::new()
+        });
     if request.lines.is_empty() || request.lines.len() > 100 {
         errors.insert("lines".to_owned(), "must have 1 to 100 lines".to_owned());
     }
@@ -56,7 +56,7 @@ fn check_request(request: &CreateReturnRequest) -> Result<String, Problem> {
         }
     }
     if errors.is_empty() {
-        Ok(reason.to_owned())
+        Ok(reason)
     } else {
         Err(Problem::validation(errors))
     }

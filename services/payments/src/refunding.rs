@@ -3,7 +3,7 @@
 //! a retry with the same idempotency key finishes the same refund.
 
 use shop_client::wire::{payments::RefundRequest, users::WalletMovementRequest};
-use shop_kit::Problem;
+use shop_kit::{Problem, input};
 use uuid::Uuid;
 
 use crate::{db::models::refund::Refund, startup::AppState};
@@ -27,20 +27,8 @@ pub async fn refund(
             "must be a positive number of cents",
         ));
     }
-    let key = request.idempotency_key.trim();
-    if key.is_empty() || key.len() > 200 {
-        return Err(Problem::invalid_field(
-            "idempotency_key",
-            "must be 1 to 200 characters",
-        ));
-    }
-    let reason = request.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 200 {
-        return Err(Problem::invalid_field(
-            "reason",
-            "must be 1 to 200 characters",
-        ));
-    }
+    let key = &input::line(200).parse_field("idempotency_key", &request.idempotency_key)?;
+    let reason = &input::line(200).parse_field("reason", &request.reason)?;
     let (payment, booked, is_new) = {
         let mut conn = state.db.get().await?;
         Refund::book(&mut conn, payment_id, request.amount_cents, key, reason).await?

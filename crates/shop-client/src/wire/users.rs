@@ -43,7 +43,7 @@ pub struct TokenResponse {
     pub expires_in: i64,
 }
 
-/// A postal address as clients send it.
+/// A postal address as clients send it (parsed by `shop_kit::input::address`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Address {
     pub name: String,
@@ -54,61 +54,6 @@ pub struct Address {
     pub postal_code: String,
     /// ISO 3166-1 alpha-2, e.g. `DE`.
     pub country: String,
-}
-
-impl Address {
-    /// The same address trimmed (country uppercased), or every bad field
-    /// named with why.
-    pub fn normalise(&self) -> Result<Address, std::collections::BTreeMap<String, String>> {
-        let mut errors = std::collections::BTreeMap::new();
-        let mut required = |field: &str, value: &str, max: usize| {
-            let value = value.trim();
-            if value.is_empty() {
-                errors.insert(field.to_owned(), "must not be empty".to_owned());
-            } else if value.chars().count() > max {
-                errors.insert(
-                    field.to_owned(),
-                    format!("must be at most {max} characters"),
-                );
-            }
-            value.to_owned()
-        };
-        let name = required("name", &self.name, 100);
-        let line1 = required("line1", &self.line1, 200);
-        let city = required("city", &self.city, 100);
-        let postal_code = required("postal_code", &self.postal_code, 20);
-        let line2 = self
-            .line2
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned);
-        if line2.as_ref().is_some_and(|l| l.chars().count() > 200) {
-            errors.insert(
-                "line2".to_owned(),
-                "must be at most 200 characters".to_owned(),
-            );
-        }
-        let country = self.country.trim().to_ascii_uppercase();
-        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-            errors.insert(
-                "country".to_owned(),
-                "must be an ISO 3166-1 alpha-2 code".to_owned(),
-            );
-        }
-        if errors.is_empty() {
-            Ok(Address {
-                name,
-                line1,
-                line2,
-                city,
-                postal_code,
-                country,
-            })
-        } else {
-            Err(errors)
-        }
-    }
 }
 
 /// A saved address.

@@ -2,7 +2,7 @@
 //! cache key (two URLs asking the same thing share one cache entry).
 
 use serde::Deserialize;
-use shop_kit::{Problem, pagination::PageQuery};
+use shop_kit::{Problem, input, pagination::PageQuery};
 
 /// How a list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,7 @@ impl Sort {
 
 /// `GET /api/products` query parameters, as sent.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Words to find in the name or description.
     pub q: Option<String>,
@@ -96,25 +97,30 @@ impl ListParams {
                 ));
             }
         }
-        let q = self.q.as_deref().map(|q| {
-            q.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        });
-        if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-            return Err(Problem::invalid_field(
-                "q",
-                "must be at most 200 characters",
-            ));
-        }
+        let q = match self.q.as_deref() {
+            None => None,
+            Some(raw) => Some(
+                input::line(200)
+                    .optional()
+                    .parse_field("q", raw)?
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase(),
+            ),
+        };
+        let category = match self.category.as_deref() {
+            None => None,
+            Some(raw) => Some(
+                input::line(64)
+                    .optional()
+                    .parse_field("category", raw)?
+                    .to_ascii_lowercase(),
+            ),
+        };
         Ok(ListFilter {
             q: q.filter(|q| !q.is_empty()),
-            category: self
-                .category
-                .as_deref()
-                .map(|c| c.trim().to_ascii_lowercase())
-                .filter(|c| !c.is_empty()),
+            category: category.filter(|c| !c.is_empty()),
             min_price_cents: self.min_price_cents,
             max_price_cents: self.max_price_cents,
             in_stock: self.in_stock.unwrap_or(false),
@@ -181,5 +187,14 @@ mod tests {
             ..Default::default()
         };
         assert!(inverted.parse().is_err());
+        for (q, category) in [(Some("mu\u{0}g"), None), (None, Some("ki\u{0}tchen"))] {
+            let nul = ListParams {
+                q: q.map(Into::into),
+                category: category.map(Into::into),
+                ..Default::default()
+            };
+            let problem = nul.parse().unwrap_err();
+            assert_eq!(problem.code(), "validation_failed");
+        }
     }
 }

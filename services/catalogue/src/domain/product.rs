@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use shop_client::wire::catalogue::{ProductPatch, ProductRequest};
+use shop_kit::input;
 
 /// Every editable field of a product, valid.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,25 +39,20 @@ fn sku(raw: &str, errors: &mut Errors) -> String {
     sku
 }
 
+/// Checks `raw` by `rule`, noting why under `field` when it is refused.
+fn text(field: &str, raw: &str, rule: input::TextRule, errors: &mut Errors) -> String {
+    rule.parse(raw).unwrap_or_else(|reason| {
+        errors.insert(field.into(), reason);
+        String::new()
+    })
+}
+
 fn name(raw: &str, errors: &mut Errors) -> String {
-    let name = raw.trim().to_owned();
-    if name.is_empty() {
-        errors.insert("name".into(), "must not be empty".into());
-    } else if name.chars().count() > 200 {
-        errors.insert("name".into(), "must be at most 200 characters".into());
-    }
-    name
+    text("name", raw, input::line(200), errors)
 }
 
 fn description(raw: &str, errors: &mut Errors) -> String {
-    let description = raw.trim().to_owned();
-    if description.chars().count() > 5000 {
-        errors.insert(
-            "description".into(),
-            "must be at most 5000 characters".into(),
-        );
-    }
-    description
+    text("description", raw, input::paragraph(5000), errors)
 }
 
 fn price(cents: i64, errors: &mut Errors) -> i64 {
@@ -70,24 +66,21 @@ fn price(cents: i64, errors: &mut Errors) -> i64 {
 }
 
 fn category(raw: &str, errors: &mut Errors) -> String {
-    let slug = raw.trim().to_ascii_lowercase();
-    if slug.is_empty() {
-        errors.insert("category".into(), "must name a category".into());
-    }
-    slug
+    text("category", raw, input::line(64), errors).to_ascii_lowercase()
 }
 
 fn image_url(raw: Option<&str>, errors: &mut Errors) -> Option<String> {
-    let url = raw.map(str::trim).filter(|u| !u.is_empty())?;
-    if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
-        || url.len() > 2000
-    {
+    let url = text("image_url", raw?, input::line(2000).optional(), errors);
+    if url.is_empty() {
+        return None;
+    }
+    if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')) {
         errors.insert(
             "image_url".into(),
             "must be an http(s) URL or an absolute path".into(),
         );
     }
-    Some(url.to_owned())
+    Some(url)
 }
 
 impl ProductFields {
@@ -177,10 +170,12 @@ mod tests {
         bad.price_cents = 0;
         bad.name = "  ".into();
         bad.sku = "has space".into();
+        bad.description = "nul\u{0}byte".into();
+        bad.category = "kit\u{0}chen".into();
         let errors = ProductFields::parse(&bad).unwrap_err();
         assert_eq!(
             errors.keys().collect::<Vec<_>>(),
-            ["name", "price_cents", "sku"]
+            ["category", "description", "name", "price_cents", "sku"]
         );
     }
 

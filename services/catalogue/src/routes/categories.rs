@@ -8,6 +8,7 @@ use shop_client::wire::{
 use shop_kit::{Problem, auth::AdminUser, pagination::PageQuery};
 
 use crate::{db::models::category::Category, error::ApiError, startup::AppState};
+use shop_kit::extract::{Json, Query};
 
 /// Registers the category routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -36,7 +37,7 @@ fn response(c: Category) -> CategoryResponse {
 #[tracing::instrument(skip_all)]
 pub async fn list_categories(
     state: web::Data<AppState>,
-    query: web::Query<PageQuery>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.parse()?;
     let mut conn = state.db.get().await?;
@@ -59,7 +60,7 @@ pub async fn list_categories(
 pub async fn create_category(
     _admin: AdminUser,
     state: web::Data<AppState>,
-    body: web::Json<CreateCategoryRequest>,
+    body: Json<CreateCategoryRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = body.slug.trim().to_ascii_lowercase();
     let valid_slug = !slug.is_empty()
@@ -76,15 +77,9 @@ pub async fn create_category(
             "must be lowercase words joined by '-'",
         ));
     }
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Problem::invalid_field(
-            "name",
-            "must be 1 to 100 characters",
-        ));
-    }
+    let name = shop_kit::input::line(100).parse_field("name", &body.name)?;
     let mut conn = state.db.get().await?;
-    let category = Category::insert(&mut conn, &slug, name).await?;
+    let category = Category::insert(&mut conn, &slug, &name).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/categories/{}", category.slug)))
         .json(response(category)))

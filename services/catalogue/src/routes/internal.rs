@@ -20,6 +20,7 @@ use crate::{
     error::ApiError,
     startup::AppState,
 };
+use shop_kit::extract::{Json, Query};
 
 /// Registers the internal routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -84,7 +85,7 @@ async fn invalidate(state: &AppState, changes: &[StockChange]) {
 pub async fn create_reservation(
     _caller: InternalCaller,
     state: web::Data<AppState>,
-    body: web::Json<ReservationRequest>,
+    body: Json<ReservationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     parse_lines(&body.items)?;
     let ttl = match body.ttl_seconds {
@@ -158,7 +159,7 @@ pub async fn release_reservation(
 pub async fn restock_products(
     _caller: InternalCaller,
     state: web::Data<AppState>,
-    body: web::Json<RestockRequest>,
+    body: Json<RestockRequest>,
 ) -> Result<HttpResponse, ApiError> {
     parse_lines(&body.items)?;
     let mut conn = state.db.get().await?;
@@ -178,6 +179,7 @@ pub async fn restock_products(
 
 /// `?ids=a,b,c`
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PriceQuery {
     /// Comma-separated product ids (at most 100).
     pub ids: String,
@@ -189,7 +191,7 @@ pub struct PriceQuery {
 pub async fn product_prices(
     _caller: InternalCaller,
     state: web::Data<AppState>,
-    query: web::Query<PriceQuery>,
+    query: Query<PriceQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let ids = query
         .ids

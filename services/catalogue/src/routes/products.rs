@@ -17,6 +17,7 @@ use crate::{
     error::ApiError,
     startup::AppState,
 };
+use shop_kit::extract::{Json, Query};
 
 /// Registers the product routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -41,7 +42,7 @@ fn cached(hit: bool) -> (&'static str, &'static str) {
 #[tracing::instrument(skip_all)]
 pub async fn list_products(
     state: web::Data<AppState>,
-    params: web::Query<ListParams>,
+    params: Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.parse()?;
     let key = filter.cache_key();
@@ -146,7 +147,7 @@ pub async fn get_product(
 pub async fn create_product(
     _admin: AdminUser,
     state: web::Data<AppState>,
-    body: web::Json<ProductRequest>,
+    body: Json<ProductRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let fields = ProductFields::parse(&body).map_err(Problem::validation)?;
     let mut conn = state.db.get().await?;
@@ -168,7 +169,7 @@ pub async fn replace_product(
     _admin: AdminUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<ProductRequest>,
+    body: Json<ProductRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let fields = ProductFields::parse(&body).map_err(Problem::validation)?;
     let mut conn = state.db.get().await?;
@@ -188,7 +189,7 @@ pub async fn patch_product(
     _admin: AdminUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<ProductPatch>,
+    body: Json<ProductPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.db.get().await?;
     let (_, after) = ProductRecord::patch(&mut conn, *id, &body).await?;
@@ -224,7 +225,7 @@ pub async fn set_stock(
     _admin: AdminUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<SetStockRequest>,
+    body: Json<SetStockRequest>,
 ) -> Result<HttpResponse, ApiError> {
     if !(0..=1_000_000).contains(&body.stock_on_hand) {
         return Err(Problem::invalid_field(

@@ -102,7 +102,11 @@ async fn bad_products_are_refused_with_the_field_named() {
         app.get("/api/products/not-a-uuid-or-sku").await.status(),
         404
     );
-    assert_eq!(app.get("/api/products/%00%ff").await.status(), 404);
+    // A NUL byte or bytes that are not UTF-8 in the path are refused before
+    // any route (shop-kit's path rule), not looked up.
+    let garbage = app.get("/api/products/%00%ff").await;
+    assert_eq!(garbage.status(), 400);
+    assert_eq!(garbage.json::<Value>().await.unwrap()["code"], "invalid_path");
     let patch_unknown = app
         .send(
             "PATCH",

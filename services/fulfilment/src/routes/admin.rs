@@ -19,6 +19,7 @@ use crate::{
     packing, returns,
     startup::AppState,
 };
+use shop_kit::extract::Query;
 
 /// Registers the admin routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -85,6 +86,7 @@ async fn task_responses(
 
 /// `?status=&limit=&offset=`
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     /// `pending`, `packed`, `shipped` or `cancelled`.
     pub status: Option<String>,
@@ -101,7 +103,7 @@ pub struct TaskQuery {
 pub async fn list_packing_tasks(
     _admin: AdminUser,
     state: web::Data<AppState>,
-    query: web::Query<TaskQuery>,
+    query: Query<TaskQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageQuery {
         limit: query.limit,

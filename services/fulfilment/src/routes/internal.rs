@@ -12,6 +12,7 @@ use crate::{
     error::ApiError,
     startup::AppState,
 };
+use shop_kit::extract::Json;
 
 /// Registers the internal routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -36,7 +37,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 pub async fn create_fulfilment(
     _caller: InternalCaller,
     state: web::Data<AppState>,
-    body: web::Json<OrderPaidEvent>,
+    body: Json<OrderPaidEvent>,
 ) -> Result<HttpResponse, ApiError> {
     if body.lines.is_empty() || body.lines.iter().any(|l| l.quantity < 1) {
         return Err(Problem::invalid_field("lines", "must list what was bought"));

@@ -6,6 +6,7 @@ use shop_kit::{Problem, auth::AuthUser};
 use uuid::Uuid;
 
 use crate::{db::models::rma::Rma, error::ApiError, returns, startup::AppState};
+use shop_kit::extract::Json;
 
 /// Registers the return routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -24,7 +25,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 pub async fn create_return(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<CreateReturnRequest>,
+    body: Json<CreateReturnRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (rma, lines) = returns::create(&state, &user, &body).await?;
     Ok(HttpResponse::Created()

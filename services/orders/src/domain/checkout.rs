@@ -44,11 +44,12 @@ pub fn parse(request: &CheckoutRequest, today: (i32, u32)) -> Result<Checkout, P
     let mut errors = BTreeMap::new();
     let destination = match (&request.address_id, &request.shipping_address) {
         (Some(id), None) => Some(Destination::Saved(*id)),
-        (None, Some(address)) => match address.normalise() {
+        (None, Some(address)) => match shop_kit::input::address(address) {
             Ok(address) => Some(Destination::Given(address)),
             Err(fields) => {
                 errors.extend(
                     fields
+                        .into_map()
                         .into_iter()
                         .map(|(k, v)| (format!("shipping_address.{k}"), v)),
                 );

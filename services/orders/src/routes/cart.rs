@@ -24,6 +24,7 @@ use crate::{
     error::ApiError,
     startup::AppState,
 };
+use shop_kit::extract::Json;
 
 /// The header a guest cart travels in.
 pub const CART_HEADER: &str = "X-Cart-Id";
@@ -219,7 +220,7 @@ pub async fn add_cart_item(
     state: web::Data<AppState>,
     user: MaybeUser,
     req: HttpRequest,
-    body: web::Json<AddCartItemRequest>,
+    body: Json<AddCartItemRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let quantity = parse_quantity(body.quantity)?;
     // One price lookup serves both the new line and the cart shown after it.
@@ -290,7 +291,7 @@ pub async fn update_cart_item(
     user: MaybeUser,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateCartItemRequest>,
+    body: Json<UpdateCartItemRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let quantity = parse_quantity(body.quantity)?;
     let cart = find_cart(&state, &user, &req, false)

@@ -20,6 +20,7 @@ use crate::{
     error::ApiError,
     startup::AppState,
 };
+use shop_kit::extract::Json;
 
 /// Registers the internal routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -68,7 +69,7 @@ pub async fn update_order_status(
     _caller: InternalCaller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<OrderStatusUpdate>,
+    body: Json<OrderStatusUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let id = *id;
     let to = match OrderStatus::parse(&body.status) {
@@ -136,26 +137,16 @@ pub async fn create_credit_note(
     _caller: InternalCaller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<CreditNoteRequest>,
+    body: Json<CreditNoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = *id;
-    let key = body.idempotency_key.trim();
-    if key.is_empty() || key.len() > 255 {
-        return Err(Problem::invalid_field(
-            "idempotency_key",
-            "must be 1 to 255 characters",
-        ));
-    }
+    let key = &shop_kit::input::line(255).parse_field("idempotency_key", &body.idempotency_key)?;
     if body.amount_cents <= 0 {
         return Err(Problem::invalid_field("amount_cents", "must be positive"));
     }
-    let reason = body.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(Problem::invalid_field(
-            "reason",
-            "must be 1 to 500 characters",
-        ));
-    }
+    let reason = &shop_kit::input::paragraph(500)
+        .required()
+        .parse_field("reason", &body.reason)?;
     let mut conn = state.db.get().await?;
     let (note, created) = conn
         .transaction(async |conn| {

@@ -307,3 +307,59 @@ async fn a_wallet_checkout_that_crashed_before_reserving_is_driven_to_the_end() 
         .await;
     assert_eq!(wallet["balance_cents"], 5_000);
 }
+
+/// The database stops while a checkout waits on it, after the card was
+/// charged: the buyer gets a 503 to retry (not a 500), and the retry with the
+/// same key completes the order once, with one charge.
+#[tokio::test]
+async fn a_database_cut_in_the_middle_of_a_checkout_is_a_503_and_the_retry_completes_it_once() {
+    let shop = spawn_shop_with(ShopOptions {
+        orders_database_proxy: true,
+        // This card fails once then succeeds: the charge takes 1 to 2 s, long
+        // enough to stop orders' database while payments works.
+        payments_env: vec![("CARD_RETRY_BASE_MS", "2000".to_owned())],
+        // The cut request could not give its lease back; it lapses soon.
+        orders_env: vec![
+            ("ORDER_RECOVERY_AFTER_SECS", "600".to_owned()),
+            ("CHECKOUT_LEASE_SECS", "2".to_owned()),
+        ],
+        ..ShopOptions::default()
+    })
+    .await;
+    let product = shop.product(1500, 5).await;
+    let (_, token) = shop.shopper();
+    shop.add_to_cart(&token, product, 1).await;
+    let proxy = shop.orders_database_proxy.as_ref().unwrap();
+    let body = checkout_body(card("4000000000000259"));
+
+    let ((status, answer), ()) = tokio::join!(shop.checkout(&token, "cut-key", &body), async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        proxy.freeze();
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        proxy.cut();
+    });
+    assert_eq!(status, 503, "{answer}");
+    assert_eq!(answer["code"], "dependency_unavailable", "{answer}");
+
+    proxy.restore();
+    // A client retries with the same key, as the 503 and Retry-After say.
+    let mut retry = shop.checkout(&token, "cut-key", &body).await;
+    for _ in 0..20 {
+        if retry.0 != 409 || retry.1["code"] != "checkout_in_progress" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        retry = shop.checkout(&token, "cut-key", &body).await;
+    }
+    let (status, order) = retry;
+    assert_eq!(status, 201, "{order}");
+    assert_eq!(order["status"], "paid");
+    assert_eq!(shop.stock(product).await, (4, 0));
+    assert_eq!(
+        shop.metric(shop.payments(), "card_processor_captures_total")
+            .await,
+        1.0
+    );
+    let (_, orders) = shop.call("GET", "/api/orders", Some(&token), None).await;
+    assert_eq!(orders["total"], 1, "{orders}");
+}

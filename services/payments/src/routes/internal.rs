@@ -17,6 +17,7 @@ use crate::{
     refunding::{self, Refunded},
     startup::AppState,
 };
+use shop_kit::extract::{Json, Query};
 
 /// Registers the internal routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -42,7 +43,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 pub async fn create_payment(
     _caller: InternalCaller,
     state: web::Data<AppState>,
-    body: web::Json<CreatePaymentRequest>,
+    body: Json<CreatePaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let today = chrono::Utc::now();
     let new = charge::parse(&body, (today.year(), today.month()))?;
@@ -56,6 +57,7 @@ pub async fn create_payment(
 
 /// `?order_id=`
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrderQuery {
     pub order_id: Uuid,
 }
@@ -69,7 +71,7 @@ pub struct OrderQuery {
 pub async fn payment_for_order(
     _caller: InternalCaller,
     state: web::Data<AppState>,
-    query: web::Query<OrderQuery>,
+    query: Query<OrderQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.db.get().await?;
     let payment = Payment::find_by_order(&mut conn, query.order_id)
@@ -90,7 +92,7 @@ pub async fn create_refund(
     _caller: InternalCaller,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<RefundRequest>,
+    body: Json<RefundRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (status, refund) = match refunding::refund(&state, *id, &body).await? {
         Refunded::New(r) => (StatusCode::CREATED, r),

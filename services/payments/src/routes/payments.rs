@@ -7,6 +7,7 @@ use shop_kit::{Problem, auth::AuthUser};
 use uuid::Uuid;
 
 use crate::{db::models::payment::Payment, error::ApiError, startup::AppState};
+use shop_kit::extract::Query;
 
 /// Registers the public payment routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -35,6 +36,7 @@ pub async fn get_payment(
 
 /// `?order_id=`
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrderQuery {
     pub order_id: Uuid,
 }
@@ -45,7 +47,7 @@ pub struct OrderQuery {
 pub async fn list_payments(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<OrderQuery>,
+    query: Query<OrderQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.db.get().await?;
     let owner = (!user.is_admin()).then_some(user.id);

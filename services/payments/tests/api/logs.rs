@@ -9,7 +9,7 @@ use serde_json::Value;
 use tracing_subscriber::fmt::MakeWriter;
 use uuid::Uuid;
 
-use crate::helpers::{card, spawn_payments};
+use crate::helpers::{INTERNAL_TOKEN, card, spawn_payments};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -61,7 +61,40 @@ async fn card_numbers_and_cvcs_never_reach_the_logs() {
         }
     }
 
+    // A card number of the wrong type, or in a body that is not JSON: the
+    // answer names the field or the position, never the digits.
+    let order_id = Uuid::now_v7();
+    for body in [
+        format!(
+            r#"{{"order_id":"{order_id}","user_id":"{order_id}","amount_cents":100,"method":{{"type":"card","card_number":4111111111111111,"exp_month":12,"exp_year":2031,"cvc":"123"}}}}"#
+        ),
+        format!(
+            r#"{{"order_id":"{order_id}","user_id":"{order_id}","amount_cents":100,"method":{{"type":"card","card_number":"4111111111111111","exp_month":"4111111111111111"}}}}"#
+        ),
+        r#"{"method":{"type":"card","card_number":"4111111111111111" oops"#.to_owned(),
+    ] {
+        let response = app
+            .http
+            .post(app.url("/internal/payments"))
+            .header("x-internal-token", INTERNAL_TOKEN)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_client_error(), "{}", response.status());
+        let answer = response.text().await.unwrap();
+        assert!(
+            !answer.contains("4111"),
+            "the card number came back: {answer}"
+        );
+    }
+
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        !text.contains("4111111111111111"),
+        "card number 4111... in the logs"
+    );
     assert!(
         ids.iter().all(|id| text.contains(id.as_str())),
         "the payments were logged, so the logs were captured"

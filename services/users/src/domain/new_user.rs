@@ -17,8 +17,8 @@ impl Email {
     /// A deliberately simple check: one `@`, a non-empty local part, a dotted
     /// domain, no spaces, at most 254 characters. Deliverability is the mail
     /// server's business.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let email = raw.trim().to_lowercase();
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let email = shop_kit::input::line(254).parse(raw)?.to_lowercase();
         let valid = email.len() <= 254
             && !email.chars().any(char::is_whitespace)
             && email.split_once('@').is_some_and(|(local, domain)| {
@@ -30,7 +30,7 @@ impl Email {
         if valid {
             Ok(Self(email))
         } else {
-            Err("must be a valid email address")
+            Err("must be a valid email address".to_owned())
         }
     }
 
@@ -67,18 +67,13 @@ impl fmt::Debug for Password {
     }
 }
 
-/// A person's name, trimmed, 1 to 100 characters.
+/// A person's name: one line, trimmed, 1 to 100 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName(String);
 
 impl PersonName {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let name = raw.trim();
-        match name.chars().count() {
-            0 => Err("must not be empty"),
-            1..=100 => Ok(Self(name.to_owned())),
-            _ => Err("must be at most 100 characters"),
-        }
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        shop_kit::input::line(100).parse(raw).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -98,12 +93,10 @@ impl NewUser {
     /// Parses every field; on failure, every bad field is named with why.
     pub fn parse(request: &RegisterRequest) -> Result<Self, BTreeMap<String, String>> {
         let mut errors = BTreeMap::new();
-        let email =
-            Email::parse(&request.email).map_err(|e| errors.insert("email".into(), e.into()));
+        let email = Email::parse(&request.email).map_err(|e| errors.insert("email".into(), e));
         let password =
             Password::parse(&request.password).map_err(|e| errors.insert("password".into(), e));
-        let name =
-            PersonName::parse(&request.name).map_err(|e| errors.insert("name".into(), e.into()));
+        let name = PersonName::parse(&request.name).map_err(|e| errors.insert("name".into(), e));
         match (email, password, name) {
             (Ok(email), Ok(password), Ok(name)) => Ok(Self {
                 email,
@@ -134,6 +127,8 @@ mod tests {
             "a b@example.com",
             "a@b@c.com",
             "a@.com",
+            "ali\u{0}ce@example.com",
+            "alice@exam\u{1b}ple.com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }

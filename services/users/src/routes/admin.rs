@@ -17,6 +17,7 @@ use crate::{
     routes::{parse_amount, parse_idempotency_key, parse_reason},
     startup::AppState,
 };
+use shop_kit::extract::{Json, Query};
 
 /// Registers the admin routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -37,7 +38,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 pub async fn list_users(
     _admin: AdminUser,
     state: web::Data<AppState>,
-    query: web::Query<PageQuery>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.parse()?;
     let mut conn = state.db.get().await?;
@@ -82,7 +83,7 @@ pub async fn credit_wallet(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<CreditRequest>,
+    body: Json<CreditRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let amount_cents = parse_amount(body.amount_cents)?;
     let reason = parse_reason(&body.reason)?;

@@ -18,6 +18,7 @@ use crate::{
     routes::{parse_amount, parse_idempotency_key, parse_reason},
     startup::AppState,
 };
+use shop_kit::extract::Json;
 
 /// Registers the internal routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -70,7 +71,7 @@ pub async fn debit_wallet(
     _caller: InternalCaller,
     state: web::Data<AppState>,
     user_id: web::Path<Uuid>,
-    body: web::Json<WalletMovementRequest>,
+    body: Json<WalletMovementRequest>,
 ) -> Result<HttpResponse, ApiError> {
     move_money(&state, *user_id, &body, -1).await
 }
@@ -84,7 +85,7 @@ pub async fn credit_wallet(
     _caller: InternalCaller,
     state: web::Data<AppState>,
     user_id: web::Path<Uuid>,
-    body: web::Json<WalletMovementRequest>,
+    body: Json<WalletMovementRequest>,
 ) -> Result<HttpResponse, ApiError> {
     move_money(&state, *user_id, &body, 1).await
 }

@@ -13,6 +13,7 @@ use crate::{
     error::ApiError,
     startup::AppState,
 };
+use shop_kit::extract::Json;
 
 /// How many ledger entries the wallet view shows.
 const RECENT_ENTRIES: i64 = 20;
@@ -70,9 +71,9 @@ pub async fn list_addresses(
 pub async fn create_address(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<Address>,
+    body: Json<Address>,
 ) -> Result<HttpResponse, ApiError> {
-    let address = body.normalise().map_err(Problem::validation)?;
+    let address = shop_kit::input::address(&body)?;
     let mut conn = state.db.get().await?;
     let row = AddressRow::insert(&mut conn, &AddressRow::new(user.id, address)).await?;
     Ok(HttpResponse::Created()

@@ -66,17 +66,9 @@ pub fn parse_amount(amount_cents: i64) -> Result<i64, shop_kit::Problem> {
     }
 }
 
-/// A reason for the ledger: 1 to 200 characters.
+/// A reason for the ledger: one line of 1 to 200 characters.
 pub fn parse_reason(reason: &str) -> Result<String, shop_kit::Problem> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 200 {
-        Err(shop_kit::Problem::invalid_field(
-            "reason",
-            "must be 1 to 200 characters",
-        ))
-    } else {
-        Ok(reason.to_owned())
-    }
+    shop_kit::input::line(200).parse_field("reason", reason)
 }
 
 /// An idempotency key: 1 to 200 printable characters.
