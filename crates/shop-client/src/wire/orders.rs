@@ -105,6 +105,15 @@ pub struct OrderResponse {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
+/// `POST /api/orders/{id}/status` (admin): the status staff want the order in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AdminStatusRequest {
+    /// `cancelled` (before packing: a paid order is restocked, refunded and
+    /// credited). Every other status comes from checkout, fulfilment or
+    /// returns and is a 409 `invalid_transition`.
+    pub status: String,
+}
+
 /// A credit note: money given back against an invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreditNoteResponse {

@@ -22,6 +22,7 @@ use utoipa::OpenApi;
         orders::get_order,
         orders::get_invoice,
         orders::cancel_order,
+        orders::set_order_status,
         internal::get_order_internal,
         internal::update_order_status,
         internal::create_credit_note,

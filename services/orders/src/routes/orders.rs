@@ -1,21 +1,31 @@
-//! `/api/orders*`: checkout, the buyer's orders, invoices and cancellation.
+//! `/api/orders*`: checkout, the buyer's orders (every order for an admin),
+//! invoices, cancellation and the status staff set from the back office.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Datelike as _;
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Datelike as _, Utc};
+use serde::Deserialize;
 use shop_client::wire::{
     Page,
-    orders::{CheckoutRequest, InvoiceResponse, OrderResponse},
+    orders::{AdminStatusRequest, CheckoutRequest, InvoiceResponse, OrderResponse},
 };
-use shop_kit::{Problem, auth::AuthUser, pagination::PageQuery};
+use shop_kit::{
+    Problem,
+    auth::{AdminUser, AuthUser},
+    extract::{Json, Query},
+    pagination::PageQuery,
+};
 use uuid::Uuid;
 
 use crate::{
     cancel,
     db::models::{
         document::{CreditNote, Invoice},
-        order::Order,
+        order::{Order, OrderFilter},
     },
-    domain::checkout::{parse, parse_idempotency_key},
+    domain::{
+        checkout::{parse, parse_idempotency_key},
+        status::{OrderStatus, StaffChange},
+    },
     error::ApiError,
     saga,
     startup::AppState,
@@ -27,7 +37,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/api/orders", web::get().to(list_orders))
         .route("/api/orders/{id}", web::get().to(get_order))
         .route("/api/orders/{id}/invoice", web::get().to(get_invoice))
-        .route("/api/orders/{id}/cancel", web::post().to(cancel_order));
+        .route("/api/orders/{id}/cancel", web::post().to(cancel_order))
+        .route("/api/orders/{id}/status", web::post().to(set_order_status));
 }
 
 /// Checks out the caller's cart: reserve, charge once, commit, invoice.
@@ -48,7 +59,7 @@ pub async fn create_order(
     state: web::Data<AppState>,
     user: AuthUser,
     req: HttpRequest,
-    body: web::Json<CheckoutRequest>,
+    body: Json<CheckoutRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let key = parse_idempotency_key(
         req.headers()
@@ -77,17 +88,90 @@ async fn order_response(state: &AppState, order: &Order) -> Result<OrderResponse
     Ok(order.to_response(&lines, invoice.map(|i| (i.id, i.number))))
 }
 
-/// The caller's orders, newest first.
-#[utoipa::path(get, path = "/api/orders", params(PageQuery), responses((status = 200, body = Page<OrderResponse>)))]
+/// The filters of `GET /api/orders`, as sent. Paging is [`PageQuery`].
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderListQuery {
+    /// Only orders in this status (`paid`, `cancelled`, ...); an unknown name
+    /// is a 422 naming `status`.
+    pub status: Option<String>,
+    /// Admins: only this buyer's orders. A customer may pass only their own
+    /// id; anyone else's is a 403 (never a silently narrowed list).
+    pub user_id: Option<Uuid>,
+    /// Only orders created at or after this instant (RFC 3339, e.g.
+    /// `2026-11-01T00:00:00Z`; percent-encode a `+` offset as `%2B`).
+    pub created_from: Option<DateTime<Utc>>,
+    /// Only orders created before this instant (RFC 3339; exclusive, so
+    /// consecutive ranges never share an order). Before `created_from` is a 422.
+    pub created_to: Option<DateTime<Utc>>,
+}
+
+impl OrderListQuery {
+    /// The filter `caller` may apply: an admin's as asked, a customer's
+    /// always narrowed to their own orders.
+    fn parse(&self, caller: &AuthUser) -> Result<OrderFilter, Problem> {
+        let user_id = match self.user_id {
+            _ if caller.is_admin() => self.user_id,
+            None => Some(caller.id),
+            Some(id) if id == caller.id => Some(id),
+            Some(_) => {
+                let mut problem = Problem::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden")
+                    .detail("only admins may list another user's orders (user_id)");
+                problem
+                    .set_fields([("user_id".to_owned(), "must be your own id".to_owned())].into());
+                return Err(problem);
+            }
+        };
+        let status = self
+            .status
+            .as_deref()
+            .map(|raw| parse_status("status", raw))
+            .transpose()?;
+        if let (Some(from), Some(to)) = (self.created_from, self.created_to)
+            && from > to
+        {
+            return Err(Problem::invalid_field(
+                "created_from",
+                "must not be later than created_to",
+            ));
+        }
+        Ok(OrderFilter {
+            user_id,
+            status,
+            created_from: self.created_from,
+            created_to: self.created_to,
+        })
+    }
+}
+
+/// A status named by a client, or a 422 naming `field` (never quoting it).
+fn parse_status(field: &str, raw: &str) -> Result<OrderStatus, Problem> {
+    OrderStatus::parse(raw).ok_or_else(|| {
+        let names: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
+        Problem::invalid_field(field, format!("must be one of {}", names.join(", ")))
+    })
+}
+
+/// Orders, newest first: the caller's own, or every order for an admin, with
+/// optional filters by status, buyer (admins) and creation time.
+#[utoipa::path(get, path = "/api/orders", params(PageQuery, OrderListQuery), responses(
+    (status = 200, body = Page<OrderResponse>),
+    (status = 400, description = "invalid_query: a parameter of the wrong type (a malformed user_id or date), named in `fields`", body = shop_client::wire::ProblemDetails),
+    (status = 401, body = shop_client::wire::ProblemDetails),
+    (status = 403, description = "A customer asked for another user's orders (user_id)", body = shop_client::wire::ProblemDetails),
+    (status = 422, description = "validation_failed naming limit, offset, status or created_from (later than created_to)", body = shop_client::wire::ProblemDetails),
+))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn list_orders(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<PageQuery>,
+    page: Query<PageQuery>,
+    query: Query<OrderListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = query.parse()?;
+    let page = page.parse()?;
+    let filter = query.parse(&user)?;
     let mut conn = state.db.get().await?;
-    let (orders, total) = Order::list_for_user(&mut conn, user.id, page.limit, page.offset).await?;
+    let (orders, total) = Order::list(&mut conn, &filter, page.limit, page.offset).await?;
     let ids: Vec<Uuid> = orders.iter().map(|o| o.id).collect();
     let mut lines = Order::lines_of(&mut conn, &ids).await?;
     let mut invoices = Invoice::numbers_for(&mut conn, &ids).await?;
@@ -171,4 +255,66 @@ pub async fn cancel_order(
     let order = visible_order(&state, &user, *id).await?;
     let order = cancel::cancel(&state, order).await?;
     Ok(HttpResponse::Ok().json(order_response(&state, &order).await?))
+}
+
+/// Staff set an order's status from the back office. Only changes the state
+/// machine allows and no other part of the shop owns are taken (see
+/// [`OrderStatus::staff_change`]): today that is `cancelled`, before packing,
+/// through the same path as a buyer's cancel (a paid order is restocked,
+/// refunded and credited). `packing`, `shipped` and `delivered` come from
+/// fulfilment, refunds from returns and cancellations, the rest from checkout:
+/// asking for them is a 409 `invalid_transition` and the order is unchanged.
+/// Setting `cancelled` on a cancelled order answers it as it is.
+#[utoipa::path(post, path = "/api/orders/{id}/status", request_body = AdminStatusRequest, responses(
+    (status = 200, body = OrderResponse),
+    (status = 401, body = shop_client::wire::ProblemDetails),
+    (status = 403, description = "Not an admin", body = shop_client::wire::ProblemDetails),
+    (status = 404, body = shop_client::wire::ProblemDetails),
+    (status = 409, description = "invalid_transition (staff may not set this status now, e.g. shipped, or cancelled once packing started; the order is unchanged) or checkout_in_progress (retry after Retry-After)", body = shop_client::wire::ProblemDetails),
+    (status = 422, description = "validation_failed naming status (not a known status)", body = shop_client::wire::ProblemDetails),
+    (status = 503, description = "dependency_unavailable: nothing was changed, or the refund is finished by recovery", body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all, fields(order_id = %id, admin_id = %admin.0.id))]
+pub async fn set_order_status(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    id: web::Path<Uuid>,
+    body: Json<AdminStatusRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let next = parse_status("status", &body.status)?;
+    let order = visible_order(&state, &admin.0, *id).await?;
+    let from = order.status();
+    let order = match from.staff_change(next) {
+        Some(StaffChange::Cancel) => cancel::cancel(&state, order)
+            .await
+            // Packing may start between the check and the cancel: the same
+            // refusal, in this route's words.
+            .map_err(|problem| match problem.code() {
+                "not_cancellable" => invalid_transition(from, next),
+                _ => problem,
+            })?,
+        None => return Err(invalid_transition(from, next)),
+    };
+    tracing::info!(order_id = %order.id, %from, to = %next, "status set by staff");
+    Ok(HttpResponse::Ok().json(order_response(&state, &order).await?))
+}
+
+/// 409 `invalid_transition`: staff may not move the order from `from` to `to`.
+fn invalid_transition(from: OrderStatus, to: OrderStatus) -> Problem {
+    let why = match to {
+        OrderStatus::Cancelled => {
+            "only a pending, reserved or paid order can be cancelled; once packing started, return it after delivery instead"
+        }
+        OrderStatus::Packing | OrderStatus::Shipped | OrderStatus::Delivered => {
+            "fulfilment reports this status as it packs, ships and delivers"
+        }
+        OrderStatus::PartiallyRefunded | OrderStatus::Refunded => {
+            "refunds come from returns and cancellations"
+        }
+        _ => "the checkout decides this status",
+    };
+    Problem::conflict(
+        "invalid_transition",
+        format!("staff cannot move an order that is {from} to {to}: {why}"),
+    )
 }

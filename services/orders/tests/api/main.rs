@@ -3,6 +3,7 @@
 //! saga.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod bad_input;
 mod cart;
 mod checkout;

@@ -75,6 +75,39 @@ pub struct Changes<'a> {
     pub release_lease: bool,
 }
 
+/// Which orders a list shows; every `None` lets all through.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct OrderFilter {
+    /// One buyer's orders only.
+    pub user_id: Option<Uuid>,
+    pub status: Option<OrderStatus>,
+    /// Created at or after this instant.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before this instant (half-open, so consecutive ranges never
+    /// count an order twice).
+    pub created_to: Option<DateTime<Utc>>,
+}
+
+impl OrderFilter {
+    /// The rows the filter lets through, boxed because each filter is optional.
+    fn query(&self) -> orders::BoxedQuery<'static, Pg> {
+        let mut query = orders::table.into_boxed();
+        if let Some(user_id) = self.user_id {
+            query = query.filter(orders::user_id.eq(user_id));
+        }
+        if let Some(status) = self.status {
+            query = query.filter(orders::status.eq(status.as_str()));
+        }
+        if let Some(from) = self.created_from {
+            query = query.filter(orders::created_at.ge(from));
+        }
+        if let Some(to) = self.created_to {
+            query = query.filter(orders::created_at.lt(to));
+        }
+        query
+    }
+}
+
 impl Order {
     /// The status, which the database constrains to the known names.
     pub fn status(&self) -> OrderStatus {
@@ -154,26 +187,25 @@ impl Order {
         Ok(by_order)
     }
 
-    /// A user's orders, newest first, and how many there are.
-    pub async fn list_for_user(
+    /// The orders `filter` lets through, newest first (the id breaks ties),
+    /// one page of them, and how many there are on every page.
+    #[tracing::instrument(skip_all, fields(limit = limit, offset = offset))]
+    pub async fn list(
         conn: &mut AsyncPgConnection,
-        user_id: Uuid,
+        filter: &OrderFilter,
         limit: i64,
         offset: i64,
     ) -> QueryResult<(Vec<Self>, i64)> {
-        let items = orders::table
-            .filter(orders::user_id.eq(user_id))
-            .order(orders::id.desc())
+        let items = filter
+            .query()
+            .order((orders::created_at.desc(), orders::id.desc()))
             .limit(limit)
             .offset(offset)
             .select(Self::as_select())
             .load(conn)
             .await?;
-        let total = orders::table
-            .filter(orders::user_id.eq(user_id))
-            .count()
-            .get_result(conn)
-            .await?;
+        // The same filter, so `total` counts exactly what the pages hold.
+        let total = filter.query().count().get_result(conn).await?;
         Ok((items, total))
     }
 
