@@ -66,3 +66,7 @@ bench-checkout: ## full checkouts through the gateway at rising rates (p50/p95/p
 .PHONY: bench-catalogue
 bench-catalogue: ## wrk against cached product and list reads, through the gateway and direct
 	.ci/test-services.sh .ci/bench-catalogue.sh
+
+.PHONY: bench-users
+bench-users: ## 1,000 sign-ups and logins at a release users (rate, p50/p99, peak RSS)
+	.ci/test-services.sh .ci/bench-users.sh

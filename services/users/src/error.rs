@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use shop_kit::Problem;
 
-use crate::db::models::wallet::WalletError;
+use crate::{db::models::wallet::WalletError, hashers::HashError};
 
 /// Every handler returns this error; see [`shop_kit::Problem`].
 pub type ApiError = Problem;
@@ -28,6 +28,21 @@ impl From<WalletError> for Problem {
             .detail("a request with this idempotency key is still being processed")
             .retry_after(1),
             WalletError::Database(e) => e.into(),
+        }
+    }
+}
+
+impl From<HashError> for Problem {
+    /// Busy hashers are a 503 a client may retry (nothing was done); any
+    /// other failure is a 500 with the cause in the log.
+    fn from(error: HashError) -> Self {
+        match error {
+            HashError::Busy => Problem::unavailable(
+                "busy",
+                "too many sign-ins and sign-ups at once; retry in a moment",
+            )
+            .source(error),
+            other => Problem::internal(other),
         }
     }
 }

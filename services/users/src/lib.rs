@@ -5,6 +5,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod hashers;
+pub mod keys;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -16,7 +16,8 @@ use crate::{
         },
         schema::users,
     },
-    domain::{new_user::Password, password},
+    domain::new_user::Password,
+    hashers::PasswordHashers,
 };
 
 /// The demo customers: email, name, opening balance in cents.
@@ -33,9 +34,15 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 pub const ADMIN_EMAIL: &str = "admin@shop.local";
 
 /// Creates whatever demo accounts are missing.
-pub async fn seed(db: &PgPool, admin_password: Option<&str>) -> anyhow::Result<()> {
+pub async fn seed(
+    db: &PgPool,
+    hashers: &PasswordHashers,
+    admin_password: Option<&str>,
+) -> anyhow::Result<()> {
     for (email, name, balance) in CUSTOMERS {
-        if let Some(user) = ensure_user(db, email, name, DEMO_PASSWORD, Role::Customer).await? {
+        if let Some(user) =
+            ensure_user(db, hashers, email, name, DEMO_PASSWORD, Role::Customer).await?
+        {
             let mut conn = db.get().await?;
             wallet::apply(
                 &mut conn,
@@ -51,7 +58,7 @@ pub async fn seed(db: &PgPool, admin_password: Option<&str>) -> anyhow::Result<(
     }
     match admin_password {
         Some(password) => {
-            ensure_user(db, ADMIN_EMAIL, "Admin", password, Role::Admin).await?;
+            ensure_user(db, hashers, ADMIN_EMAIL, "Admin", password, Role::Admin).await?;
         }
         None => tracing::warn!("ADMIN_PASSWORD is not set: no admin account was created"),
     }
@@ -62,6 +69,7 @@ pub async fn seed(db: &PgPool, admin_password: Option<&str>) -> anyhow::Result<(
 /// The new user's id when it was created now, `None` when it already existed.
 async fn ensure_user(
     db: &PgPool,
+    hashers: &PasswordHashers,
     email: &str,
     name: &str,
     password: &str,
@@ -78,7 +86,9 @@ async fn ensure_user(
     }
     let secret = Password::parse(password)
         .map_err(|e| anyhow::anyhow!("invalid configuration: ADMIN_PASSWORD: {e}"))?;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
+    // Through the pool like every other hash: the hashers' memory is the
+    // only Argon2 memory the process ever holds.
+    let hash = hashers.hash(secret).await?;
     let row = NewUserRow {
         id: Uuid::now_v7(),
         email,

@@ -1,4 +1,5 @@
-//! Builds the users service: pools, migrations, keys, demo data, routes.
+//! Builds the users service: keys, password hashers, pools, migrations,
+//! demo data, routes.
 
 use std::sync::Arc;
 
@@ -14,18 +15,16 @@ use shop_kit::{
 use utoipa::OpenApi as _;
 
 use crate::{
-    config::Settings,
-    db::MIGRATIONS,
-    domain::{new_user::Password, password},
-    routes, seed,
-    throttle::LoginThrottle,
-    tokens::TokenIssuer,
+    config::Settings, db::MIGRATIONS, domain::new_user::Password, hashers::PasswordHashers, keys,
+    routes, seed, throttle::LoginThrottle, tokens::TokenIssuer,
 };
 
 /// What every handler can reach.
 pub struct AppState {
     pub db: PgPool,
     pub tokens: TokenIssuer,
+    /// Every password hash and check goes through these.
+    pub hashers: PasswordHashers,
     pub throttle: LoginThrottle,
     pub currency: String,
     /// Verified against when the email is unknown, so a failed login costs
@@ -35,16 +34,21 @@ pub struct AppState {
 
 /// Migrates the database and binds the server; `main` and the tests both start here.
 pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-    let db = shop_kit::db::connect_and_migrate(&settings.base.database, MIGRATIONS).await?;
-    if settings.seed_demo_data {
-        seed::seed(&db, settings.admin_password.as_deref()).await?;
-    }
-    let redis = RedisPool::new(&settings.redis)?;
+    // Keys first: a bad key stops start-up before anything else is touched.
+    let token_settings = settings.tokens.clone();
+    let keys = tokio::task::spawn_blocking(move || keys::load(&token_settings)).await??;
     let tokens = TokenIssuer::new(
-        &settings.tokens,
+        &keys,
+        settings.tokens.ttl,
         &settings.base.auth.issuer,
         &settings.base.auth.audience,
     )?;
+    let hashers = PasswordHashers::start(&settings.hashers)?;
+    let db = shop_kit::db::connect_and_migrate(&settings.base.database, MIGRATIONS).await?;
+    if settings.seed_demo_data {
+        seed::seed(&db, &hashers, settings.admin_password.as_deref()).await?;
+    }
+    let redis = RedisPool::new(&settings.redis)?;
     // This service verifies its own tokens with its own keys: no HTTP round trip.
     let verifier = web::Data::new(JwtVerifier::new(
         &settings.base.auth.issuer,
@@ -55,7 +59,7 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         settings.base.internal_api_token.as_str(),
     )));
     let dummy = Password::parse("not-a-real-password-at-all").map_err(anyhow::Error::msg)?;
-    let dummy_hash = tokio::task::spawn_blocking(move || password::hash(&dummy)).await??;
+    let dummy_hash = hashers.hash(dummy).await?;
 
     // Without Redis logins are not throttled, but they still work: degraded.
     let health = Health::new("users", env!("CARGO_PKG_VERSION"))
@@ -67,6 +71,7 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     let state = web::Data::new(AppState {
         db,
         tokens,
+        hashers,
         throttle: LoginThrottle::new(redis, settings.login_throttle.clone()),
         currency: settings.currency.clone(),
         dummy_hash,

@@ -1,19 +1,19 @@
 //! Access tokens: EdDSA (Ed25519) JWTs, and the JWKS that lets every other
 //! service verify them.
 
+use std::time::Duration;
+
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use ed25519_dalek::{
-    SigningKey,
-    pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _},
-};
+use ed25519_dalek::{VerifyingKey, pkcs8::EncodePrivateKey as _};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, jwk::JwkSet};
 use serde_json::json;
 use shop_kit::auth::{Claims, Role};
 use uuid::Uuid;
 
-use crate::config::TokenSettings;
+use crate::keys::KeyRing;
 
-/// Signs access tokens with one key, named by its `kid`.
+/// Signs access tokens with one key, named by its `kid`, and publishes that
+/// key and the previous ones (which verify but never sign).
 pub struct TokenIssuer {
     kid: String,
     encoding_key: EncodingKey,
@@ -24,40 +24,41 @@ pub struct TokenIssuer {
 }
 
 impl TokenIssuer {
-    /// Loads the configured key, or generates one (with a warning: tokens
-    /// then die with the process, and replicas would not share a key).
-    pub fn new(settings: &TokenSettings, issuer: &str, audience: &str) -> anyhow::Result<Self> {
-        let signing_key = match &settings.private_key_pem {
-            Some(pem) => SigningKey::from_pkcs8_pem(pem)
-                .map_err(|e| anyhow::anyhow!("invalid configuration: USERS_JWT_PRIVATE_KEY: not an Ed25519 PKCS#8 PEM key: {e}"))?,
-            None => {
-                tracing::warn!(
-                    "no USERS_JWT_PRIVATE_KEY or USERS_JWT_PRIVATE_KEY_FILE: generated a signing key; \
-                     tokens will not survive a restart"
-                );
-                SigningKey::from_bytes(&rand::random::<[u8; 32]>())
-            }
-        };
-        let public = signing_key.verifying_key().to_bytes();
-        let kid = shop_kit::auth::key_id(&public);
-        let der = signing_key
+    /// An issuer signing with `keys.signing`; the JWKS lists it first, then
+    /// every previous key.
+    pub fn new(
+        keys: &KeyRing,
+        ttl: Duration,
+        issuer: &str,
+        audience: &str,
+    ) -> anyhow::Result<Self> {
+        let current = keys.signing.verifying_key();
+        let kid = shop_kit::auth::key_id(current.as_bytes());
+        let der = keys
+            .signing
             .to_pkcs8_der()
             .map_err(|e| anyhow::anyhow!("cannot encode the signing key: {e}"))?;
-        let jwks = json!({"keys": [{
-            "kty": "OKP",
-            "crv": "Ed25519",
-            "x": URL_SAFE_NO_PAD.encode(public),
-            "kid": kid,
-            "alg": "EdDSA",
-            "use": "sig",
-        }]});
+        let published: Vec<serde_json::Value> = std::iter::once(&current)
+            .chain(&keys.previous)
+            .map(jwk)
+            .collect();
+        if keys.previous.is_empty() {
+            tracing::info!(kid = %kid, "signing access tokens");
+        } else {
+            let previous: Vec<String> = keys
+                .previous
+                .iter()
+                .map(|key| shop_kit::auth::key_id(key.as_bytes()))
+                .collect();
+            tracing::info!(kid = %kid, previous = ?previous, "signing access tokens; earlier keys still verify");
+        }
         Ok(Self {
             kid,
             encoding_key: EncodingKey::from_ed_der(der.as_bytes()),
-            jwks,
+            jwks: json!({ "keys": published }),
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
-            ttl_secs: i64::try_from(settings.ttl.as_secs()).unwrap_or(900),
+            ttl_secs: i64::try_from(ttl.as_secs()).unwrap_or(900),
         })
     }
 
@@ -92,4 +93,16 @@ impl TokenIssuer {
         jsonwebtoken::encode(&header, &claims, &self.encoding_key)
             .map_err(|e| anyhow::anyhow!("signing failed: {e}"))
     }
+}
+
+/// One public key as a JWK.
+fn jwk(key: &VerifyingKey) -> serde_json::Value {
+    json!({
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": URL_SAFE_NO_PAD.encode(key.as_bytes()),
+        "kid": shop_kit::auth::key_id(key.as_bytes()),
+        "alg": "EdDSA",
+        "use": "sig",
+    })
 }

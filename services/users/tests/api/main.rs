@@ -6,5 +6,8 @@ mod addresses;
 mod auth;
 mod health;
 mod helpers;
+mod login;
+mod memory;
 mod register;
+mod signing_keys;
 mod wallet;
