@@ -6,7 +6,8 @@
 #   shop-offline/postgres:15       behaves like the official postgres image
 #   shop-offline/redis:7
 #   shop/<service>:latest          compose/Dockerfile --target prebuilt
-# Images that already exist are reused; SHOP_SKIP_CARGO=1 skips the release build.
+# The base image is reused once it exists; the others are rebuilt (from the
+# layer cache when nothing changed). SHOP_SKIP_CARGO=1 skips the release build.
 # compose/offline/offline.env points compose at these images.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,9 +42,11 @@ if ! have "$base"; then
   trap - EXIT
 fi
 
-have shop-offline/postgres:15 || build -t shop-offline/postgres:15 --build-arg BASE="$base" \
+# Built every time: the layer cache makes an unchanged image a no-op, and a
+# changed entrypoint is never left behind in a stale image.
+build -t shop-offline/postgres:15 --build-arg BASE="$base" \
   -f compose/offline/postgres.Dockerfile compose/offline
-have shop-offline/redis:7 || build -t shop-offline/redis:7 --build-arg BASE="$base" \
+build -t shop-offline/redis:7 --build-arg BASE="$base" \
   -f compose/offline/redis.Dockerfile compose/offline
 
 if [ "${SHOP_SKIP_CARGO:-0}" != 1 ]; then

@@ -1,12 +1,15 @@
 #!/bin/bash
-# A small stand-in for the official postgres image's entrypoint.
+# A small stand-in for the official postgres image's entrypoint. It ends by
+# exec-ing postgres, so the server is PID 1 and gets `docker stop`'s signal
+# itself (SIGINT: a fast, clean shutdown).
 set -euo pipefail
 
 if [ "$(id -u)" = 0 ]; then
   mkdir -p "$PGDATA" /var/run/postgresql
   chown -R postgres:postgres "$PGDATA" /var/run/postgresql
   chmod 700 "$PGDATA"
-  exec runuser -u postgres -- "$0" "$@"
+  # setpriv execs (runuser forks and stays PID 1 without passing signals on).
+  exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$0" "$@"
 fi
 
 if [ "${1:-postgres}" = postgres ]; then
