@@ -1,6 +1,8 @@
 //! The typed error every client call returns.
 
-use crate::wire::ProblemDetails;
+use std::collections::BTreeMap;
+
+use crate::wire::{ErrorCode, ProblemDetails, catalogue::ShortLine};
 
 /// Why a call to another service did not produce the expected answer.
 #[derive(Debug, thiserror::Error)]
@@ -40,16 +42,47 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The problem's stable `code`, when the service answered with one.
-    pub fn code(&self) -> Option<&str> {
+    /// The problem's code, when the service answered with one (the typed
+    /// clients decode refusals from it; nothing else should branch on it).
+    pub(crate) fn code(&self) -> Option<&ErrorCode> {
         match self {
             Self::Problem { problem, .. } => Some(&problem.code),
             _ => None,
         }
     }
 
+    /// The problem's `fields`, or none.
+    pub(crate) fn fields(&self) -> BTreeMap<String, String> {
+        match self {
+            Self::Problem { problem, .. } => problem.fields.clone().unwrap_or_default(),
+            _ => BTreeMap::new(),
+        }
+    }
+
+    /// The problem's `lines`, as the lines of an `out_of_stock` answer.
+    pub(crate) fn lines(&self) -> Vec<ShortLine> {
+        match self {
+            Self::Problem { problem, .. } => problem
+                .lines
+                .iter()
+                .flatten()
+                .filter_map(|line| serde_json::from_value(line.clone()).ok())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `Ok(None)` for a 404 `not_found`, the error itself otherwise: for
+    /// lookups where "there is none" is an answer, not a failure.
+    pub(crate) fn none_if_not_found<T>(self) -> Result<Option<T>, Self> {
+        match self.code() {
+            Some(ErrorCode::NotFound) => Ok(None),
+            _ => Err(self),
+        }
+    }
+
     /// The HTTP status the service answered, when it answered at all.
-    pub fn status(&self) -> Option<u16> {
+    fn status(&self) -> Option<u16> {
         match self {
             Self::Problem { problem, .. } => Some(problem.status),
             Self::UnexpectedStatus { status, .. } => Some(*status),

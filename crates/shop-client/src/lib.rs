@@ -6,16 +6,18 @@
 //! retries idempotent requests with backoff, adds `X-Internal-Token` on
 //! `/internal/*` calls and decodes problem+json errors into [`ClientError`].
 
+pub mod backoff;
 pub mod card;
+pub mod clients;
 pub mod context;
 pub mod error;
 pub mod http;
 mod middleware;
-pub mod services;
 pub mod wire;
 
+pub use clients::{
+    CancelFulfilmentError, CatalogueClient, ChargeError, FulfilmentClient, HoldError, OrdersClient,
+    PaymentsClient, ReserveError, ServiceName, UsersClient, WalletError,
+};
 pub use error::ClientError;
 pub use http::{ClientConfig, HttpClient};
-pub use services::{
-    CatalogueClient, FulfilmentClient, OrdersClient, PaymentsClient, ServiceName, UsersClient,
-};

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use http::{Extensions, HeaderMap, HeaderName, HeaderValue, Method};
 use opentelemetry::propagation::Injector;
-use rand::Rng;
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next, Result};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
@@ -74,16 +73,6 @@ fn is_transient(result: &Result<Response>) -> bool {
     }
 }
 
-impl RetryIdempotent {
-    /// Exponential backoff with full jitter: a random delay in [d/2, d] where
-    /// d doubles with every attempt.
-    fn delay(&self, attempt: u32) -> Duration {
-        let full = self.base_delay.saturating_mul(2u32.saturating_pow(attempt));
-        let full_ms = u64::try_from(full.as_millis()).unwrap_or(u64::MAX);
-        Duration::from_millis(rand::rng().random_range(full_ms / 2..=full_ms))
-    }
-}
-
 #[async_trait::async_trait]
 impl Middleware for RetryIdempotent {
     async fn handle(
@@ -109,7 +98,7 @@ impl Middleware for RetryIdempotent {
                 url = %req.url(),
                 "transient failure on an idempotent request, retrying"
             );
-            tokio::time::sleep(self.delay(attempt)).await;
+            tokio::time::sleep(crate::backoff::delay(self.base_delay, attempt + 1)).await;
             attempt += 1;
         }
     }

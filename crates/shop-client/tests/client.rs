@@ -5,7 +5,11 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use shop_client::{ClientConfig, ClientError, HttpClient, context::REQUEST_ID};
+use shop_client::{
+    CatalogueClient, ClientConfig, ClientError, HttpClient, ReserveError,
+    context::REQUEST_ID,
+    wire::{ErrorCode, catalogue::ReservationRequest},
+};
 use url::Url;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
@@ -86,7 +90,7 @@ async fn a_failing_post_is_not_retried() {
         .await
         .unwrap_err();
 
-    assert_eq!(err.status(), Some(503));
+    assert!(err.is_unavailable(), "a 503 is unavailable: {err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
@@ -115,15 +119,57 @@ async fn a_problem_json_error_decodes_into_the_typed_error_with_its_code() {
         .await
         .unwrap_err();
 
-    assert_eq!(err.code(), Some("out_of_stock"));
     match err {
         ClientError::Problem { service, problem } => {
+            assert_eq!(problem.code, ErrorCode::OutOfStock);
             assert_eq!(service, "catalogue");
             assert_eq!(problem.status, 409);
             assert_eq!(problem.detail.as_deref(), Some("not enough stock"));
         }
         other => panic!("expected a problem, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_refusal_is_a_typed_variant_of_the_calls_error() {
+    let server = MockServer::start().await;
+    let product = uuid::Uuid::now_v7();
+    Mock::given(method("POST"))
+        .and(path("/internal/reservations"))
+        .respond_with(
+            ResponseTemplate::new(409)
+                .insert_header("content-type", "application/problem+json")
+                .set_body_json(json!({
+                    "type": "urn:shop:problem:out_of_stock", "title": "Conflict", "status": 409,
+                    "code": "out_of_stock",
+                    "lines": [{"product_id": product, "requested": 3, "available": 1}]
+                })),
+        )
+        .mount(&server)
+        .await;
+    let catalogue = CatalogueClient::new(Url::parse(&server.uri()).unwrap(), &config()).unwrap();
+    let request = ReservationRequest {
+        reservation_id: uuid::Uuid::now_v7(),
+        items: Vec::new(),
+        ttl_seconds: None,
+    };
+    match catalogue.reserve(&request).await {
+        Err(ReserveError::OutOfStock { lines }) => {
+            assert_eq!(lines.len(), 1);
+            assert_eq!(lines[0].product_id, product);
+            assert_eq!((lines[0].requested, lines[0].available), (3, 1));
+        }
+        other => panic!("expected out of stock, got {other:?}"),
+    }
+    // A code this build does not know is kept, not a decoding failure.
+    assert_eq!(
+        serde_json::from_value::<shop_client::wire::ProblemDetails>(json!({
+            "type": "urn:shop:problem:new", "title": "New", "status": 409, "code": "from_a_newer_server"
+        }))
+        .unwrap()
+        .code,
+        ErrorCode::Other("from_a_newer_server".to_owned())
+    );
 }
 
 #[tokio::test]

@@ -4,6 +4,22 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::named_enum;
+
+named_enum! {
+    /// Where a stock reservation stands.
+    pub enum ReservationStatus ("reservation status") {
+        /// The stock is held until it expires.
+        Active => "active",
+        /// Sold.
+        Committed => "committed",
+        /// Put back on sale.
+        Released => "released",
+        /// Not committed in time; put back on sale.
+        Expired => "expired",
+    }
+}
+
 /// A product category.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CategoryResponse {
@@ -110,8 +126,7 @@ pub struct ReservationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReservationResponse {
     pub reservation_id: Uuid,
-    /// `active`, `committed`, `released` or `expired`.
-    pub status: String,
+    pub status: ReservationStatus,
     pub expires_at: DateTime<Utc>,
     pub items: Vec<StockLine>,
 }
@@ -129,6 +144,14 @@ pub struct ShortLine {
 pub struct RestockRequest {
     pub restock_id: Uuid,
     pub items: Vec<StockLine>,
+}
+
+/// What `POST /internal/restocks` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RestockResponse {
+    pub restock_id: Uuid,
+    /// False when this restock id was applied before (nothing changed now).
+    pub applied: bool,
 }
 
 /// `GET /internal/products?ids=...`: current prices for checkout.

@@ -4,14 +4,51 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::named_enum;
+
+named_enum! {
+    /// Where a packing task stands.
+    pub enum PackingTaskStatus ("packing task status") {
+        /// Waiting for staff.
+        Pending => "pending",
+        /// Packed; the courier is not booked yet (it is retried).
+        Packed => "packed",
+        /// Handed to the courier.
+        Shipped => "shipped",
+        /// The order was cancelled before packing.
+        Cancelled => "cancelled",
+    }
+}
+
+named_enum! {
+    /// Where a parcel stands.
+    pub enum ShipmentStatus ("shipment status") {
+        Booked => "booked",
+        InTransit => "in_transit",
+        Delivered => "delivered",
+    }
+}
+
+named_enum! {
+    /// Where a return (RMA) stands.
+    pub enum ReturnStatus ("return status") {
+        /// Asked for; the goods are not back yet.
+        Requested => "requested",
+        /// The goods are back; orders is restocking and refunding them.
+        Received => "received",
+        /// Restocked, refunded and credited.
+        Refunded => "refunded",
+    }
+}
+
 /// What `POST /internal/fulfilments` and its cancel answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FulfilmentResponse {
     pub order_id: Uuid,
     /// `None` when the order was cancelled before it reached fulfilment.
     pub packing_task_id: Option<Uuid>,
-    /// The packing task's status: `pending`, `packed`, `shipped` or `cancelled`.
-    pub status: String,
+    /// The packing task's status.
+    pub status: PackingTaskStatus,
 }
 
 /// A packing task as staff see it.
@@ -20,8 +57,7 @@ pub struct PackingTaskResponse {
     pub id: Uuid,
     pub order_id: Uuid,
     pub user_id: Uuid,
-    /// `pending`, `packed` (the courier is not booked yet), `shipped` or `cancelled`.
-    pub status: String,
+    pub status: PackingTaskStatus,
     pub lines: Vec<super::orders::OrderLine>,
     pub shipping_address: super::users::Address,
     /// Courier bookings tried so far.
@@ -42,8 +78,7 @@ pub struct ShipmentResponse {
     pub order_id: Uuid,
     pub courier: String,
     pub tracking_number: String,
-    /// `booked`, `in_transit` or `delivered`.
-    pub status: String,
+    pub status: ShipmentStatus,
     pub booked_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_transit_at: Option<DateTime<Utc>>,
@@ -82,15 +117,15 @@ pub struct ReturnResponse {
     pub number: String,
     pub order_id: Uuid,
     pub user_id: Uuid,
-    /// `requested`, `received` (being restocked and refunded) or `refunded`.
-    pub status: String,
+    pub status: ReturnStatus,
     pub reason: String,
     pub lines: Vec<ReturnLineResponse>,
     /// What the returned lines cost: what is refunded.
     pub refund_cents: i64,
     pub restocked: bool,
     pub refunded: bool,
-    /// Why the last receiving step failed (it is retried).
+    /// While `received`: why the last delivery of its `return.received` to
+    /// orders failed (the outbox retries it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,

@@ -5,7 +5,37 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{payments::PaymentMethod, users::Address};
+use super::{
+    payments::{PaymentKind, PaymentMethod},
+    users::Address,
+};
+use crate::named_enum;
+
+named_enum! {
+    /// Where an order stands. Which status may follow which is the orders
+    /// service's rule (its `domain::status`), not the wire's.
+    pub enum OrderStatus ("order status") {
+        /// Written, nothing held yet.
+        Pending => "pending",
+        /// Stock is held; the charge has not settled yet.
+        Reserved => "reserved",
+        /// Charged, stock sold, invoiced.
+        Paid => "paid",
+        /// Fulfilment has packed it.
+        Packing => "packing",
+        Shipped => "shipped",
+        Delivered => "delivered",
+        /// Stock was short; nothing was charged.
+        Rejected => "rejected",
+        /// The charge was declined or failed; the stock went back.
+        PaymentFailed => "payment_failed",
+        /// Charged but the stock could not be committed: refunded.
+        Failed => "failed",
+        Cancelled => "cancelled",
+        PartiallyRefunded => "partially_refunded",
+        Refunded => "refunded",
+    }
+}
 
 /// `POST /api/cart/items`.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -82,15 +112,11 @@ pub struct OrderResponse {
     /// The same as `id` (the checkout contract names it `order_id`).
     pub order_id: Uuid,
     pub user_id: Uuid,
-    /// `pending`, `reserved`, `paid`, `packing`, `shipped`, `delivered`,
-    /// `rejected`, `payment_failed`, `failed`, `cancelled`,
-    /// `partially_refunded` or `refunded`.
-    pub status: String,
+    pub status: OrderStatus,
     pub total_cents: i64,
     pub refunded_cents: i64,
     pub currency: String,
-    /// `card` or `wallet`.
-    pub payment_method: String,
+    pub payment_method: PaymentKind,
     pub payment_id: Option<Uuid>,
     pub invoice_id: Option<Uuid>,
     pub invoice_number: Option<String>,
@@ -149,18 +175,78 @@ pub struct OrderStatusUpdate {
     /// The sender's event id: a second delivery has no second effect.
     pub event_id: Uuid,
     /// `packing`, `shipped` or `delivered`.
-    pub status: String,
+    pub status: OrderStatus,
     #[serde(default)]
     pub tracking_number: Option<String>,
 }
 
-/// `POST /internal/orders/{id}/credit-notes` (fulfilment, after a refund).
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CreditNoteRequest {
-    /// One credit note per key, however often it is sent.
-    pub idempotency_key: String,
+named_enum! {
+    /// Why orders gives money back.
+    pub enum RefundCause ("refund cause") {
+        /// The order was cancelled before packing: everything goes back.
+        Cancellation => "cancellation",
+        /// Returned goods were received: their lines go back.
+        Return => "return",
+    }
+}
+
+named_enum! {
+    /// How far a refund has come: stock back, then money back with its
+    /// credit note, then done (each step once, retried until it is).
+    pub enum RefundProgress ("refund progress") {
+        /// The goods are being put back on sale.
+        Restocking => "restocking",
+        /// The money is being paid back.
+        PayingBack => "paying_back",
+        /// Restocked, paid back, credited.
+        Done => "done",
+    }
+}
+
+/// A refund orders runs (for a cancellation or a return), as fulfilment and
+/// staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OrderRefundResponse {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub cause: RefundCause,
+    /// Its key everywhere it reaches (`cancel:{order}`, `rma:{return}`).
+    pub key: String,
     pub amount_cents: i64,
-    pub reason: String,
+    pub progress: RefundProgress,
+    /// The credit note, once issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note_number: Option<String>,
+    /// Why the last step failed (it is retried).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `return.received`, from fulfilment to `POST /internal/returns`: the goods
+/// of a return are back; orders restocks, refunds and credits them once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReturnReceivedEvent {
+    pub event_id: Uuid,
+    pub return_id: Uuid,
+    /// `RMA-YYYY-NNNNNN`.
+    pub number: String,
+    pub order_id: Uuid,
+    pub lines: Vec<super::fulfilment::ReturnLineResponse>,
+    /// What the returned lines cost at the price paid.
+    pub refund_cents: i64,
+}
+
+/// `return.refunded`, from orders to `POST /internal/returns/{id}/refunded`:
+/// the return's money is back with the buyer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReturnRefundedEvent {
+    pub event_id: Uuid,
+    pub return_id: Uuid,
+    pub order_id: Uuid,
+    pub refund_cents: i64,
+    /// `CN-YYYY-NNNNNN`.
+    pub credit_note_number: String,
 }
 
 /// The `order.paid` event, delivered to `POST /internal/fulfilments`.

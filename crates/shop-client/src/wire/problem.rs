@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::ErrorCode;
+
 /// An `application/problem+json` body.
 ///
 /// `code` is the stable, snake_case machine-readable reason (`out_of_stock`,
@@ -21,7 +23,7 @@ pub struct ProblemDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The stable machine-readable reason.
-    pub code: String,
+    pub code: ErrorCode,
     /// The `X-Request-Id` of the failed request, for support and log search.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
@@ -41,8 +43,7 @@ impl ProblemDetails {
     pub const CONTENT_TYPE: &'static str = "application/problem+json";
 
     /// A problem with the given status, stable code and title.
-    pub fn new(status: u16, code: impl Into<String>, title: impl Into<String>) -> Self {
-        let code = code.into();
+    pub fn new(status: u16, code: ErrorCode, title: impl Into<String>) -> Self {
         Self {
             type_uri: format!("urn:shop:problem:{code}"),
             title: title.into(),

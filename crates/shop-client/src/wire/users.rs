@@ -4,6 +4,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::named_enum;
+
+named_enum! {
+    /// What a user may do.
+    pub enum Role ("role") {
+        Customer => "customer",
+        Admin => "admin",
+    }
+}
+
 /// `POST /api/auth/register`. No `Debug`: it carries a password.
 #[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RegisterRequest {
@@ -21,8 +31,7 @@ pub struct UserResponse {
     pub id: Uuid,
     pub email: String,
     pub name: String,
-    /// `customer` or `admin`.
-    pub role: String,
+    pub role: Role,
     pub created_at: DateTime<Utc>,
 }
 
