@@ -7,6 +7,7 @@
 //! JWKS (cached, re-fetched when a token names an unknown `kid`), `alg` pinned
 //! to EdDSA, `exp`, `iss` and `aud`.
 
+use shop_client::wire::ErrorCode;
 use std::{
     collections::HashMap,
     future::Future,
@@ -25,32 +26,7 @@ use uuid::Uuid;
 
 use crate::Problem;
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Customer,
-    Admin,
-}
-
-impl Role {
-    /// The name stored in the database and carried in tokens.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Customer => "customer",
-            Self::Admin => "admin",
-        }
-    }
-
-    /// Parses a stored role name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "customer" => Some(Self::Customer),
-            "admin" => Some(Self::Admin),
-            _ => None,
-        }
-    }
-}
+pub use shop_client::wire::users::Role;
 
 /// The claims of an access token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -93,13 +69,17 @@ impl From<AuthError> for Problem {
     fn from(error: AuthError) -> Self {
         match error {
             AuthError::KeysUnavailable(_) => Problem::unavailable(
-                "auth_unavailable",
+                ErrorCode::AuthUnavailable,
                 "signed-in requests cannot be checked right now",
             )
             .source(error),
-            _ => Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized")
-                .detail("a valid bearer token is required")
-                .source(error),
+            _ => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                "Unauthorized",
+            )
+            .detail("a valid bearer token is required")
+            .source(error),
         }
     }
 }
@@ -280,7 +260,7 @@ impl FromRequest for AdminUser {
                 Ok(Self(user))
             } else {
                 Err(
-                    Problem::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden")
+                    Problem::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "Forbidden")
                         .detail("this route is for admins"),
                 )
             }
@@ -311,12 +291,12 @@ impl FromRequest for InternalCaller {
             (None, _) => Err(Problem::internal(anyhow::anyhow!(
                 "no InternalToken in app data"
             ))),
-            (Some(_), None) => {
-                Err(
-                    Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized")
-                        .detail("internal routes need X-Internal-Token"),
-                )
-            }
+            (Some(_), None) => Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                "Unauthorized",
+            )
+            .detail("internal routes need X-Internal-Token")),
             (Some(expected), Some(presented))
                 if bool::from(expected.0.as_bytes().ct_eq(presented)) =>
             {
@@ -324,7 +304,7 @@ impl FromRequest for InternalCaller {
             }
             (Some(_), Some(_)) => {
                 Err(
-                    Problem::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden")
+                    Problem::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "Forbidden")
                         .detail("wrong internal token"),
                 )
             }

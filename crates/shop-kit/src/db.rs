@@ -25,6 +25,10 @@ pub type PgConn = deadpool::Object<AsyncPgConnection>;
 /// database, and each service owns its database, so one key serves all.
 const MIGRATION_LOCK_KEY: i64 = 0x5ED0_0001;
 
+/// shop-kit's own tables (the outbox, document counters), migrated into
+/// every service's database before the service's own migrations.
+pub const KIT_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
 /// How long start-up waits for the lock and the migrations.
 const MIGRATION_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -50,7 +54,8 @@ pub fn pool(settings: &DatabaseSettings) -> anyhow::Result<PgPool> {
         .context("invalid configuration: DATABASE_URL: cannot build the connection pool")
 }
 
-/// Runs the pending embedded migrations under a Postgres advisory lock.
+/// Runs shop-kit's and then the service's pending embedded migrations under
+/// a Postgres advisory lock; returns how many were applied.
 ///
 /// Diesel's migration harness is synchronous, so it runs on the blocking pool
 /// through `AsyncConnectionWrapper`.
@@ -66,9 +71,12 @@ pub async fn run_migrations(
         let lock =
             diesel::sql_query("SELECT pg_advisory_lock($1)").bind::<BigInt, _>(MIGRATION_LOCK_KEY);
         diesel::RunQueryDsl::execute(lock, &mut conn).context("cannot take the migration lock")?;
-        let applied = conn
-            .run_pending_migrations(migrations)
-            .map(|versions| versions.len())
+        let applied = [KIT_MIGRATIONS, migrations]
+            .into_iter()
+            .try_fold(0, |applied, set| {
+                conn.run_pending_migrations(set)
+                    .map(|versions| applied + versions.len())
+            })
             .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
         // The lock is released with the session anyway; unlocking early lets
         // the next replica go on without waiting for the disconnect.

@@ -5,7 +5,11 @@ use std::{collections::BTreeMap, fmt};
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use shop_client::{ClientError, context::current_request_id, wire::ProblemDetails};
+use shop_client::{
+    ClientError,
+    context::current_request_id,
+    wire::{ErrorCode, ProblemDetails},
+};
 
 /// An error answered as `application/problem+json` (RFC 9457).
 ///
@@ -21,7 +25,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with a status, a stable snake_case `code` and a title.
-    pub fn new(status: StatusCode, code: &str, title: &str) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, title: &str) -> Self {
         Self {
             details: Box::new(ProblemDetails::new(status.as_u16(), code, title)),
             retry_after_secs: None,
@@ -70,7 +74,7 @@ impl Problem {
     }
 
     /// 400 `code`.
-    pub fn bad_request(code: &str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, "Bad request").detail(detail)
     }
 
@@ -78,7 +82,7 @@ impl Problem {
     pub fn validation(fields: BTreeMap<String, String>) -> Self {
         let mut problem = Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+            ErrorCode::ValidationFailed,
             "Validation failed",
         )
         .detail("one or more fields are invalid");
@@ -93,17 +97,17 @@ impl Problem {
 
     /// 404 `not_found`.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "Not found")
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not found")
             .detail(format!("{what} not found"))
     }
 
     /// 409 with `code`.
-    pub fn conflict(code: &str, detail: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, "Conflict").detail(detail)
     }
 
     /// 503 with `code`; the client may retry later.
-    pub fn unavailable(code: &str, detail: impl Into<String>) -> Self {
+    pub fn unavailable(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, code, "Service unavailable")
             .detail(detail)
             .retry_after(1)
@@ -113,14 +117,14 @@ impl Problem {
     pub fn internal(source: impl Into<anyhow::Error>) -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            ErrorCode::InternalError,
             "Internal server error",
         )
         .source(source)
     }
 
     /// The stable code.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> &ErrorCode {
         &self.details.code
     }
 
@@ -223,7 +227,7 @@ impl From<DieselError> for Problem {
     fn from(error: DieselError) -> Self {
         if is_unavailable(&error) {
             return Self::unavailable(
-                "dependency_unavailable",
+                ErrorCode::DependencyUnavailable,
                 "the database is unavailable; retry shortly",
             )
             .service("postgres")
@@ -237,7 +241,7 @@ impl From<DieselError> for Problem {
                     .map(|c| constraint_field(c, info.table_name()))
                     .unwrap_or_else(|| "resource".to_owned());
                 let mut problem = Self::conflict(
-                    "already_exists",
+                    ErrorCode::AlreadyExists,
                     format!("a resource with this {field} already exists"),
                 );
                 problem.details.fields =
@@ -252,7 +256,7 @@ impl From<DieselError> for Problem {
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for Problem {
     fn from(error: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
         Self::unavailable(
-            "dependency_unavailable",
+            ErrorCode::DependencyUnavailable,
             "the database is unavailable; retry shortly",
         )
         .service("postgres")
@@ -267,16 +271,20 @@ impl From<ClientError> for Problem {
         let service = error.service();
         if error.is_unavailable() {
             Self::unavailable(
-                "dependency_unavailable",
+                ErrorCode::DependencyUnavailable,
                 format!("the {service} service is unavailable"),
             )
             .service(service)
             .source(error)
         } else {
-            Self::new(StatusCode::BAD_GATEWAY, "dependency_failed", "Bad gateway")
-                .detail(format!("the {service} service gave an unexpected answer"))
-                .service(service)
-                .source(error)
+            Self::new(
+                StatusCode::BAD_GATEWAY,
+                ErrorCode::DependencyFailed,
+                "Bad gateway",
+            )
+            .detail(format!("the {service} service gave an unexpected answer"))
+            .service(service)
+            .source(error)
         }
     }
 }

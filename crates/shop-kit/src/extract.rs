@@ -6,6 +6,7 @@
 //! offending value (``invalid type: integer `4111111111111111` ``), and a
 //! card number must not come back in an error body or reach a log.
 
+use shop_client::wire::ErrorCode;
 use std::{future::Future, pin::Pin};
 
 use actix_web::{
@@ -67,7 +68,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             if !is_json {
                 return Err(Problem::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    ErrorCode::UnsupportedMediaType,
                     "Unsupported media type",
                 )
                 .detail("send the body as application/json"));
@@ -78,8 +79,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| {
-                    Problem::bad_request("invalid_body", "the request body could not be read")
-                        .source(anyhow::anyhow!("{e}"))
+                    Problem::bad_request(
+                        ErrorCode::InvalidBody,
+                        "the request body could not be read",
+                    )
+                    .source(anyhow::anyhow!("{e}"))
                 })?;
                 if body.len() + chunk.len() > limit {
                     return Err(too_large());
@@ -94,7 +98,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 fn too_large() -> Problem {
     Problem::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "body_too_large",
+        ErrorCode::BodyTooLarge,
         "Payload too large",
     )
     .detail("the request body is larger than this route accepts")
@@ -124,7 +128,7 @@ fn json_problem(path: &str, error: &serde_json::Error) -> Problem {
         "the body is not valid JSON"
     };
     Problem::bad_request(
-        "invalid_json",
+        ErrorCode::InvalidJson,
         format!("{what} (line {}, column {})", error.line(), error.column()),
     )
 }
@@ -166,7 +170,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, Problem> {
         let path = error.path().to_string();
         let (field, reason) = field_and_reason(&path, &error.into_inner().to_string());
         let mut problem = Problem::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("the query parameter {field} {reason}"),
         );
         problem.set_fields([(field, reason)].into());
@@ -177,10 +181,10 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, Problem> {
 /// The problem for a path segment that does not parse (`web::Path`).
 pub fn path_problem(error: &PathError) -> Problem {
     let PathError::Deserialize(inner) = error else {
-        return Problem::bad_request("invalid_path", "the path is not valid");
+        return Problem::bad_request(ErrorCode::InvalidPath, "the path is not valid");
     };
     let (_, reason) = field_and_reason("", &inner.to_string());
-    Problem::bad_request("invalid_path", format!("a path segment {reason}"))
+    Problem::bad_request(ErrorCode::InvalidPath, format!("a path segment {reason}"))
 }
 
 /// The field a serde error is about and what was wrong with it, from the
@@ -299,7 +303,7 @@ mod tests {
             br#"{"payment":{"card_number":4111111111111111,"exp_month":1}}"#,
         )
         .unwrap_err();
-        assert_eq!(problem.code(), "validation_failed");
+        assert_eq!(*problem.code(), ErrorCode::ValidationFailed);
         assert_eq!(
             fields(&problem),
             [(
@@ -344,7 +348,7 @@ mod tests {
             b"\"\\u0000",
         ] {
             let problem = parse_json::<serde_json::Value>(body).unwrap_err();
-            assert_eq!(problem.code(), "invalid_json", "{body:?}");
+            assert_eq!(*problem.code(), ErrorCode::InvalidJson, "{body:?}");
             assert!(!format!("{:?}", problem.details()).contains("4111"));
         }
     }
@@ -352,7 +356,7 @@ mod tests {
     #[test]
     fn a_bad_query_parameter_is_named_with_the_type_expected() {
         let problem = parse_query::<Listing>("limit=4111111111111111111111&q=x").unwrap_err();
-        assert_eq!(problem.code(), "invalid_query");
+        assert_eq!(*problem.code(), ErrorCode::InvalidQuery);
         assert_eq!(fields(&problem)[0].0, "limit");
         assert!(!format!("{:?}", problem.details()).contains("4111"));
 

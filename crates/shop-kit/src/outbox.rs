@@ -4,18 +4,8 @@
 //! LOCKED` (several replicas never deliver one row at once), retried with
 //! exponential backoff and jitter, and marked `dead` after `max_attempts`;
 //! `outbox_events_total{event,outcome}` and `outbox_dead_events` show it.
-//!
-//! Each service's migrations create the same `outbox` table:
-//!
-//! ```sql
-//! CREATE TABLE outbox (
-//!     id uuid PRIMARY KEY, event_type text NOT NULL, aggregate_id uuid NOT NULL,
-//!     payload jsonb NOT NULL,
-//!     status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
-//!     attempts integer NOT NULL DEFAULT 0, next_attempt_at timestamptz NOT NULL DEFAULT now(),
-//!     last_error text, created_at timestamptz NOT NULL DEFAULT now(), delivered_at timestamptz);
-//! CREATE INDEX outbox_due_idx ON outbox (next_attempt_at) WHERE status = 'pending';
-//! ```
+//! The `outbox` table is created by shop-kit's own migrations
+//! ([`crate::db::KIT_MIGRATIONS`]).
 
 use std::{sync::Arc, time::Duration};
 
@@ -26,10 +16,24 @@ use prometheus::{IntCounterVec, IntGauge, Opts, Registry};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
+use shop_client::{named_enum, wire::events::EventType};
+
 use crate::{
     config::{ConfigError, Env},
     db::PgPool,
+    workers::{StopSignal, Workers},
 };
+
+named_enum! {
+    /// Where an outbox event stands.
+    pub enum OutboxStatus ("outbox status") {
+        /// Waiting for (another) delivery attempt.
+        Pending => "pending",
+        Delivered => "delivered",
+        /// Every attempt failed: an operator must look.
+        Dead => "dead",
+    }
+}
 
 diesel::table! {
     /// The outbox table (the same in every service that has one).
@@ -51,18 +55,18 @@ diesel::table! {
 const BATCH: i64 = 20;
 /// How long the relay lets events gather after it was woken.
 const BATCH_WINDOW: Duration = Duration::from_millis(10);
-/// The longest wait between two attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 /// An outbox row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox, check_for_backend(Pg))]
 pub struct OutboxEvent {
     pub id: Uuid,
-    pub event_type: String,
+    #[diesel(serialize_as = String, deserialize_as = String)]
+    pub event_type: EventType,
     pub aggregate_id: Uuid,
     pub payload: serde_json::Value,
-    pub status: String,
+    #[diesel(serialize_as = String, deserialize_as = String)]
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
@@ -72,14 +76,19 @@ pub struct OutboxEvent {
 
 impl OutboxEvent {
     /// A new pending event, due now; `id` is the event id receivers dedupe on.
-    pub fn new(id: Uuid, event_type: &str, aggregate_id: Uuid, payload: serde_json::Value) -> Self {
+    pub fn new(
+        id: Uuid,
+        event_type: EventType,
+        aggregate_id: Uuid,
+        payload: serde_json::Value,
+    ) -> Self {
         let now = Utc::now();
         Self {
             id,
-            event_type: event_type.to_owned(),
+            event_type,
             aggregate_id,
             payload,
-            status: "pending".to_owned(),
+            status: OutboxStatus::Pending,
             attempts: 0,
             next_attempt_at: now,
             last_error: None,
@@ -89,7 +98,7 @@ impl OutboxEvent {
     }
 
     /// Writes the event; call inside the transaction of the change.
-    pub async fn insert(conn: &mut AsyncPgConnection, event: &Self) -> QueryResult<()> {
+    pub async fn insert(conn: &mut AsyncPgConnection, event: Self) -> QueryResult<()> {
         diesel::insert_into(outbox::table)
             .values(event)
             .execute(conn)
@@ -101,7 +110,7 @@ impl OutboxEvent {
     /// skipped, not waited for.
     pub async fn lock_due(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Self>> {
         outbox::table
-            .filter(outbox::status.eq("pending"))
+            .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
             .filter(outbox::next_attempt_at.le(Utc::now()))
             .order(outbox::next_attempt_at)
             .limit(limit)
@@ -115,7 +124,7 @@ impl OutboxEvent {
     async fn delivered(conn: &mut AsyncPgConnection, id: Uuid, attempts: i32) -> QueryResult<()> {
         diesel::update(outbox::table.find(id))
             .set((
-                outbox::status.eq("delivered"),
+                outbox::status.eq(OutboxStatus::Delivered.as_str()),
                 outbox::attempts.eq(attempts),
                 outbox::delivered_at.eq(diesel::dsl::now),
                 outbox::last_error.eq(None::<String>),
@@ -135,7 +144,11 @@ impl OutboxEvent {
     ) -> QueryResult<()> {
         diesel::update(outbox::table.find(id))
             .set((
-                outbox::status.eq(if next.is_some() { "pending" } else { "dead" }),
+                outbox::status.eq(if next.is_some() {
+                    OutboxStatus::Pending.as_str()
+                } else {
+                    OutboxStatus::Dead.as_str()
+                }),
                 outbox::attempts.eq(attempts),
                 outbox::last_error.eq(error),
                 outbox::next_attempt_at.eq(next.unwrap_or_else(Utc::now)),
@@ -146,9 +159,9 @@ impl OutboxEvent {
     }
 
     /// Events in a status.
-    pub async fn count(conn: &mut AsyncPgConnection, status: &str) -> QueryResult<i64> {
+    pub async fn count(conn: &mut AsyncPgConnection, status: OutboxStatus) -> QueryResult<i64> {
         outbox::table
-            .filter(outbox::status.eq(status))
+            .filter(outbox::status.eq(status.as_str()))
             .count()
             .get_result(conn)
             .await
@@ -236,7 +249,7 @@ impl Relay {
         registry.register(Box::new(dead.clone()))?;
         {
             let mut conn = db.get().await?;
-            dead.set(OutboxEvent::count(&mut conn, "dead").await?);
+            dead.set(OutboxEvent::count(&mut conn, OutboxStatus::Dead).await?);
         }
         Ok(Arc::new(Self {
             db,
@@ -253,12 +266,15 @@ impl Relay {
         self.wake.notify_one();
     }
 
-    /// Runs forever: a pass on every wake-up and every poll interval.
-    pub async fn run(self: Arc<Self>) {
-        loop {
+    /// Runs until `stop`: a pass on every wake-up and every poll interval.
+    /// A batch in hand is finished first (its outcomes recorded); one cut
+    /// off by the shutdown timeout rolls back and is delivered after the
+    /// next start (receivers dedupe on the event id).
+    pub async fn run(self: Arc<Self>, stop: StopSignal) {
+        while !stop.is_cancelled() {
             loop {
                 match self.relay_batch().await {
-                    Ok(n) if n == BATCH as usize => continue,
+                    Ok(n) if n == BATCH as usize && !stop.is_cancelled() => continue,
                     Ok(_) => break,
                     Err(e) => {
                         tracing::warn!(error = %e, "outbox relay pass failed");
@@ -267,12 +283,19 @@ impl Relay {
                 }
             }
             tokio::select! {
+                () = stop.cancelled() => return,
                 // A moment's wait after a wake-up lets events committed close
                 // together go out in one batch (one transaction, not one each).
                 () = self.wake.notified() => tokio::time::sleep(BATCH_WINDOW).await,
                 () = tokio::time::sleep(self.settings.poll) => {}
             }
         }
+    }
+
+    /// Starts the relay among `workers`.
+    pub fn spawn(self: &Arc<Self>, workers: &Workers) {
+        let relay = Arc::clone(self);
+        workers.spawn("outbox relay", |stop| relay.run(stop));
     }
 
     /// Delivers the due events it can claim; how many it claimed.
@@ -326,32 +349,8 @@ impl Relay {
     }
 }
 
-/// `base * 2^(attempts-1)`, at most five minutes, then a random point in its upper half.
+/// When attempt `attempts + 1` is due: [`shop_client::backoff::delay`] from now.
 pub fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
-    use rand::Rng as _;
-    let exp = u32::try_from(attempts.saturating_sub(1))
-        .unwrap_or(0)
-        .min(20);
-    let full = base
-        .saturating_mul(2u32.saturating_pow(exp))
-        .min(MAX_BACKOFF);
-    let ms = u64::try_from(full.as_millis()).unwrap_or(u64::MAX).max(1);
-    let jittered = rand::rng().random_range(ms / 2..=ms);
-    chrono::Duration::milliseconds(i64::try_from(jittered).unwrap_or(i64::MAX))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_stays_under_the_cap() {
-        let base = Duration::from_millis(100);
-        for attempts in 1..=30 {
-            let wait = backoff(base, attempts);
-            let full = (100_i64 << (attempts - 1).min(20)).min(300_000);
-            assert!(wait.num_milliseconds() >= full / 2, "{attempts}: {wait}");
-            assert!(wait.num_milliseconds() <= full, "{attempts}: {wait}");
-        }
-    }
+    let wait = shop_client::backoff::delay(base, u32::try_from(attempts).unwrap_or(1));
+    chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)
 }

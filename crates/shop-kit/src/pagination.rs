@@ -46,6 +46,8 @@ impl PageQuery {
 
 #[cfg(test)]
 mod tests {
+    use shop_client::wire::ErrorCode;
+
     use super::*;
 
     #[test]
@@ -61,7 +63,10 @@ mod tests {
             limit: Some(101),
             offset: None,
         };
-        assert_eq!(too_big.parse().unwrap_err().code(), "validation_failed");
+        assert_eq!(
+            *too_big.parse().unwrap_err().code(),
+            ErrorCode::ValidationFailed
+        );
         let negative = PageQuery {
             limit: None,
             offset: Some(-1),

@@ -58,6 +58,32 @@ impl RedisPool {
         self.pool.status()
     }
 
+    /// Runs `work` on a connection within the timeout. Redis holds only
+    /// what the shop can do without (cache, counters), so when it cannot be
+    /// used the answer is `None`, logged as `what` failing open: the caller
+    /// carries on as if nothing were cached or counted.
+    pub async fn fail_open<T>(
+        &self,
+        what: &str,
+        work: impl AsyncFnOnce(&mut Connection) -> redis::RedisResult<T>,
+    ) -> Option<T> {
+        let attempt = async {
+            let mut conn = self.get().await?;
+            anyhow::Ok(work(&mut conn).await?)
+        };
+        match tokio::time::timeout(self.timeout, attempt).await {
+            Ok(Ok(value)) => Some(value),
+            Ok(Err(error)) => {
+                tracing::warn!(error = %format!("{error:#}"), "{what}: Redis unavailable; failing open");
+                None
+            }
+            Err(_) => {
+                tracing::warn!("{what}: Redis timed out; failing open");
+                None
+            }
+        }
+    }
+
     /// `PING` within the timeout.
     pub async fn ping(&self) -> anyhow::Result<()> {
         let work = async {

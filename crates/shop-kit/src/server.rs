@@ -1,5 +1,6 @@
 //! Server bootstrap: the middleware stack, the shared routes and [`Application`].
 
+use shop_client::wire::ErrorCode;
 use std::net::TcpListener;
 
 use actix_web::{
@@ -17,7 +18,7 @@ use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder, TracingLogger};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
-use crate::{Problem, config::ServerSettings, health::Health, metrics::Metrics};
+use crate::{Problem, config::ServerSettings, health::Health, metrics::Metrics, workers::Workers};
 
 /// The header carrying the request id end to end.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -29,10 +30,13 @@ pub const SERVED_BY_HEADER: &str = "x-served-by";
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
-/// A bound, configured server that has not started serving yet.
+/// A bound, configured server (and its background workers) that has not
+/// started serving yet.
 pub struct Application {
     port: u16,
     server: Server,
+    workers: Workers,
+    shutdown_timeout: std::time::Duration,
 }
 
 impl Application {
@@ -98,9 +102,24 @@ impl Application {
         })
         .workers(settings.workers)
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        // Signals are handled in `run_until_stopped`, which stops the
+        // workers alongside the server.
+        .disable_signals()
         .listen(listener)?
         .run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            workers: Workers::new(),
+            shutdown_timeout: settings.shutdown_timeout,
+        })
+    }
+
+    /// The service's background workers: they are told to stop with the server.
+    #[must_use]
+    pub fn with_workers(mut self, workers: Workers) -> Self {
+        self.workers = workers;
+        self
     }
 
     /// The port the server listens on.
@@ -108,10 +127,39 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM or SIGINT, then drains in-flight requests for up to
-    /// `SHUTDOWN_TIMEOUT_SECS` before returning.
+    /// Serves until SIGTERM or SIGINT; then, for at most
+    /// `SHUTDOWN_TIMEOUT_SECS`, drains in-flight requests while the workers
+    /// finish the work they hold, and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Self {
+            server,
+            workers,
+            shutdown_timeout,
+            ..
+        } = self;
+        let handle = server.handle();
+        let mut server = std::pin::pin!(server);
+        tokio::select! {
+            result = &mut server => return result,
+            () = shutdown_signal() => {}
+        }
+        tracing::info!(
+            timeout_secs = shutdown_timeout.as_secs(),
+            "stopping: draining requests and workers"
+        );
+        // The server future processes the stop command, so it is polled
+        // alongside it; the workers stop at the same time.
+        let (result, (), workers_stopped) = tokio::join!(
+            &mut server,
+            handle.stop(true),
+            workers.stop(shutdown_timeout)
+        );
+        if !workers_stopped {
+            tracing::warn!(
+                "workers still busy at the shutdown timeout; their work resumes at the next start"
+            );
+        }
+        result
     }
 }
 
@@ -119,20 +167,43 @@ fn path_error(error: PathError, _req: &actix_web::HttpRequest) -> actix_web::Err
     crate::extract::path_problem(&error).into()
 }
 
+/// Resolves on SIGTERM (what `docker stop` and Kubernetes send) or SIGINT.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let Ok(mut terminate) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        else {
+            let _ = interrupt.await;
+            return;
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
 /// Routes take their bodies and queries through [`crate::extract`]; should
 /// one use actix's own extractors, their errors still never quote the input.
 fn query_error(_error: QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    Problem::bad_request("invalid_query", "the query string is not valid").into()
+    Problem::bad_request(ErrorCode::InvalidQuery, "the query string is not valid").into()
 }
 
 fn json_error(error: JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     match error {
         JsonPayloadError::ContentType => Problem::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "Unsupported media type",
         ),
-        _ => Problem::bad_request("invalid_json", "the body is not valid for this route"),
+        _ => Problem::bad_request(
+            ErrorCode::InvalidJson,
+            "the body is not valid for this route",
+        ),
     }
     .into()
 }
@@ -149,7 +220,7 @@ async fn refuse_ambiguous_paths(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if let Err(refusal) = crate::input::check_path(req.uri().path()) {
-        let problem = Problem::bad_request("invalid_path", refusal.to_string());
+        let problem = Problem::bad_request(ErrorCode::InvalidPath, refusal.to_string());
         let response = actix_web::ResponseError::error_response(&problem);
         return Ok(req.into_response(response).map_into_right_body());
     }

@@ -47,10 +47,13 @@ async fn admin() -> AsyncPgConnection {
         .expect("cannot connect to TEST_DATABASE_URL; run the tests with `make test`")
 }
 
-/// A hash of every file in the migrations folder, so a changed migration gets
-/// a new template instead of a stale one.
+/// A hash of every file in the migrations folder and shop-kit's own, so a
+/// changed migration gets a new template instead of a stale one.
 fn migrations_fingerprint(dir: &Path) -> u64 {
     let mut files: Vec<_> = walk(dir);
+    files.extend(walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"),
+    ));
     files.sort();
     let mut hasher = DefaultHasher::new();
     for file in files {
@@ -411,6 +414,9 @@ impl Drop for TestRedis {
     }
 }
 
+/// The internal token every service under test is given.
+pub const TEST_INTERNAL_TOKEN: &str = "test-internal-token-0123456789";
+
 /// The environment a service under test starts with: its database, a private
 /// Redis prefix, port 0, one worker, and `extra` on top.
 pub fn test_env(db: &TestDatabase, redis: &TestRedis) -> Env {
@@ -424,10 +430,7 @@ pub fn test_env(db: &TestDatabase, redis: &TestRedis) -> Env {
         ("PORT", "0".to_owned()),
         ("HTTP_WORKERS", "1".to_owned()),
         ("SHUTDOWN_TIMEOUT_SECS", "1".to_owned()),
-        (
-            "INTERNAL_API_TOKEN",
-            "test-internal-token-0123456789".to_owned(),
-        ),
+        ("INTERNAL_API_TOKEN", TEST_INTERNAL_TOKEN.to_owned()),
     ])
 }
 
@@ -516,6 +519,19 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(self.url(path))
+            .send()
+            .await
+            .expect("GET reaches the service")
+    }
+
+    /// `GET path` on an internal route, with the internal token of [`test_env`].
+    pub async fn get_internal(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header(
+                shop_client::http::INTERNAL_TOKEN_HEADER,
+                TEST_INTERNAL_TOKEN,
+            )
             .send()
             .await
             .expect("GET reaches the service")

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS document_counters;
+DROP TABLE IF EXISTS outbox;
