@@ -1,7 +1,9 @@
 //! The whole shop in one test process: users, catalogue, payments,
 //! fulfilment, orders and the gateway, all real, each on its own fresh
-//! database (and Redis prefix), talking over real HTTP. Saga tests in orders
-//! and fulfilment start here; `Shop` has the calls they share.
+//! database (and Redis prefix), talking over real HTTP. The tests in
+//! `tests/shop/` (the checkout saga, fulfilment and returns, payments with
+//! wallets) start here; `Shop` has the calls they share. Nothing in `crates/`
+//! and no service depends on this crate.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a harness fails the test loudly
 
 use std::path::Path;
@@ -11,11 +13,14 @@ use serde_json::{Value, json};
 use shop_kit::testing::{DatabaseProxy, TestApp, TestDatabase, TestKeys, TestRedis};
 use uuid::Uuid;
 
-pub const INTERNAL_TOKEN: &str = "test-internal-token-0123456789";
+pub use shop_kit::testing::TEST_INTERNAL_TOKEN as INTERNAL_TOKEN;
 pub const GOOD_CARD: &str = "4242424242424242";
 pub const DECLINED_CARD: &str = "4000000000000002";
 
-fn migrations(service: &str) -> std::path::PathBuf {
+pub mod payments;
+
+/// A service's migrations folder.
+pub fn migrations(service: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../services")
         .join(service)
@@ -114,7 +119,6 @@ pub async fn spawn_shop_with(options: ShopOptions) -> Shop {
     let orders_port = orders_port.to_string();
     let mut fulfilment_env: Vec<(String, String)> = [
         ("USERS_URL", users.address.as_str()),
-        ("CATALOGUE_URL", catalogue.address.as_str()),
         ("ORDERS_URL", orders_url.as_str()),
         ("OUTBOX_POLL_MS", "100"),
         ("OUTBOX_BACKOFF_MS", "50"),
@@ -124,14 +128,6 @@ pub async fn spawn_shop_with(options: ShopOptions) -> Shop {
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
     .collect();
-    fulfilment_env.push((
-        "PAYMENTS_URL".to_owned(),
-        options
-            .payments_url
-            .clone()
-            .or_else(|| payments.as_ref().map(|p| p.address.clone()))
-            .unwrap_or_else(|| free_url().0),
-    ));
     fulfilment_env.extend(
         options
             .fulfilment_env
@@ -239,11 +235,11 @@ pub async fn start_payments_with(
     env.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
     TestApp::spawn(
         "payments",
-        payments::db::MIGRATIONS,
+        ::payments::db::MIGRATIONS,
         &migrations("payments"),
         &env,
         |env| async move {
-            payments::startup::build(payments::config::Settings::from_env(&env)?).await
+            ::payments::startup::build(::payments::config::Settings::from_env(&env)?).await
         },
     )
     .await

@@ -6,7 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    flows::{deliver, paid_order},
+    fulfilment_flows::{deliver, paid_order},
     helpers::{GOOD_CARD, card, spawn_shop},
 };
 
@@ -26,6 +26,9 @@ async fn a_return_is_refused_before_delivery_above_what_was_bought_for_others_an
         }
     };
 
+    // Fulfilment answers from what `order.paid` told it (an order it has
+    // not heard of is a 404), so the event is let arrive first.
+    shop.wait_for_packing_task(id).await;
     let (status, body) = ask(token.clone(), 1, products[0]).await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "not_delivered");

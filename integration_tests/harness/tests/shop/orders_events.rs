@@ -1,5 +1,5 @@
 //! The outbox relay (retries, dead letters) and the events orders receives
-//! from fulfilment (status updates, credit notes).
+//! from fulfilment (status updates, returns to refund).
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -189,47 +189,65 @@ async fn status_updates_move_the_order_once_and_in_order() {
     assert_eq!(status, 409, "a delivered order cannot be cancelled");
 }
 
+/// The credit note a refund gave, by number: its sequence number.
+fn sequence(number: &str) -> u32 {
+    number.rsplit('-').next().unwrap().parse().unwrap()
+}
+
 #[tokio::test]
-async fn credit_notes_are_issued_once_per_key_and_never_above_what_was_paid() {
+async fn credit_notes_are_issued_once_per_return_and_never_above_what_was_paid() {
     let shop = spawn_shop().await;
     let (id, token) = paid_order(&shop, 3).await;
-    let credit = |key: &str, amount: i64| {
+    // `return.received` as fulfilment's relay delivers it (no lines to
+    // restock: this test is about the money).
+    let received = |return_id: Uuid, amount: i64| {
         let shop = &shop;
-        let path = format!("/internal/orders/{id}/credit-notes");
-        let body = json!({"idempotency_key": key, "amount_cents": amount, "reason": "returned"});
-        async move { shop.internal(&shop.orders, "POST", &path, Some(body)).await }
+        let body = json!({"event_id": Uuid::now_v7(), "return_id": return_id, "number": "RMA-2026-000001",
+                          "order_id": id, "lines": [], "refund_cents": amount});
+        async move {
+            shop.internal(&shop.orders, "POST", "/internal/returns", Some(body))
+                .await
+        }
     };
 
-    let (status, first) = credit("rma-1", 1000).await;
-    assert_eq!(status, 201, "{first}");
-    let (status, replay) = credit("rma-1", 1000).await;
-    assert_eq!(status, 200);
-    assert_eq!(replay, first);
+    let first_return = Uuid::now_v7();
+    let (status, first) = received(first_return, 1000).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["progress"], "done");
+    let (status, replay) = received(first_return, 1000).await;
+    assert_eq!(status, 200, "delivered twice: {replay}");
+    assert_eq!(
+        replay, first,
+        "the second delivery answers the first's refund"
+    );
     assert_eq!(
         shop.order(&token, &id).await["status"],
         "partially_refunded"
     );
-    let (status, _) = credit("rma-2", 2001).await;
+    let (status, _) = received(Uuid::now_v7(), 2001).await;
     assert_eq!(status, 422, "only 2000 are left");
-    let (status, rest) = credit("rma-2", 2000).await;
-    assert_eq!(status, 201);
+    let (status, rest) = received(Uuid::now_v7(), 2000).await;
+    assert_eq!(status, 200, "{rest}");
 
     let order = shop.order(&token, &id).await;
     assert_eq!(order["status"], "refunded");
     assert_eq!(order["refunded_cents"], 3000);
-    let number = |note: &serde_json::Value| -> u32 {
-        note["number"]
-            .as_str()
-            .unwrap()
-            .rsplit('-')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
+    let (_, invoice) = shop
+        .call(
+            "GET",
+            &format!("/api/orders/{id}/invoice"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(
-        number(&rest),
-        number(&first) + 1,
+        invoice["credit_notes"].as_array().unwrap().len(),
+        2,
+        "{invoice}"
+    );
+    assert_eq!(
+        sequence(rest["credit_note_number"].as_str().unwrap()),
+        sequence(first["credit_note_number"].as_str().unwrap()) + 1,
         "no gap between credit notes"
     );
 }

@@ -5,8 +5,9 @@
 use chrono::{Datelike as _, Utc};
 use orders::{
     db::models::{
-        checkout_key::CheckoutKey,
-        order::{Order, OrderLineRow},
+        checkout_key::{CheckoutKey, Claimed},
+        order::Order,
+        order_line::OrderLineRow,
     },
     domain::checkout::parse,
 };
@@ -149,16 +150,15 @@ async fn stage_crashed_order(
     let order = Order {
         id,
         user_id,
-        status: status.to_owned(),
+        status: status.parse().unwrap(),
         total_cents: unit_price_cents * i64::from(quantity),
         refunded_cents: 0,
         currency: "USD".to_owned(),
-        payment_method: checkout.method_name().to_owned(),
+        payment_method: checkout.method(),
         payment_id: None,
         failure_code: None,
         shipping_address: crate::helpers::address(),
         lease_until: Some(an_hour_ago),
-        refund_due_cents: 0,
         delivered_at: None,
         created_at: an_hour_ago,
         updated_at: an_hour_ago,
@@ -172,23 +172,17 @@ async fn stage_crashed_order(
         unit_price_cents,
     };
     let mut conn = shop.orders_db().await;
-    Order::insert(&mut conn, &order, &[line]).await.unwrap();
-    assert!(
-        CheckoutKey::claim(
-            &mut conn,
-            &CheckoutKey {
-                user_id,
-                key: key.to_owned(),
-                request_hash: checkout.fingerprint,
-                order_id: id,
-                response_status: None,
-                response_body: None,
-                created_at: an_hour_ago,
-            },
-        )
-        .await
-        .unwrap()
-    );
+    let claimed = CheckoutKey::claim_with_order(
+        &mut conn,
+        &order,
+        &[line],
+        user_id,
+        key,
+        checkout.fingerprint.as_str(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(claimed, Claimed::ByUs);
     id
 }
 

@@ -4,7 +4,7 @@ use futures_util::future::join_all;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{card, spawn_payments};
+use shop_harness::payments::{card, spawn_payments};
 
 #[tokio::test]
 async fn each_test_card_gives_its_documented_outcome() {

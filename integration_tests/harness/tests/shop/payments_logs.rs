@@ -9,7 +9,7 @@ use serde_json::Value;
 use tracing_subscriber::fmt::MakeWriter;
 use uuid::Uuid;
 
-use crate::helpers::{INTERNAL_TOKEN, card, spawn_payments};
+use shop_harness::payments::{INTERNAL_TOKEN, card, spawn_payments};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::helpers::{card, spawn_payments};
+use shop_harness::payments::{card, spawn_payments};
 
 fn wallet() -> Value {
     serde_json::json!({"type": "wallet"})

@@ -1,8 +1,10 @@
-//! The fulfilment service's API tests: the real service on port 0 against a
-//! real PostgreSQL, with the rest of the shop real too for the flows.
+//! The fulfilment service's own tests: start-up, health, a database cut,
+//! returns against an orders double, and the migration that hands returns
+//! to orders. Packing, shipping and returns with every service real are
+//! tested in the harness (integration_tests/harness).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod flows;
 mod health;
 mod helpers;
+mod migrations;
 mod returns;

@@ -1,10 +1,8 @@
-//! Spawns the orders service for a test: alone (the foundation tests), or as
-//! part of the whole shop (`shop_harness`).
+//! Spawns the orders service alone, for its foundation tests.
 
 use std::path::Path;
 
 use orders::{config::Settings, db::MIGRATIONS, startup::build};
-pub use shop_harness::*;
 use shop_kit::testing::{TestApp, TestDatabase};
 
 /// The service on a fresh migrated database.

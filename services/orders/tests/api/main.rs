@@ -1,14 +1,9 @@
-//! The orders service's API tests: the real service on port 0 against a real
-//! PostgreSQL, with the other services real too where the test is about the
-//! saga.
+//! The orders service's own tests: start-up, health, a database cut, a
+//! SIGTERM while its workers are busy. Its
+//! carts, checkout saga, recovery and refunds need the other services and
+//! are tested in the whole-shop harness (integration_tests/harness).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod admin;
-mod bad_input;
-mod cart;
-mod checkout;
-mod concurrency;
-mod events;
 mod health;
 mod helpers;
-mod recovery;
+mod shutdown;

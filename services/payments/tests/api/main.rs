@@ -1,9 +1,7 @@
-//! The payments service's API tests: the real service (and a real users
-//! service for wallets) on port 0 against a real PostgreSQL.
+//! The payments service's own tests: start-up, health, a database cut. Its
+//! charges, refunds and wallet payments are tested with a real users
+//! service in the whole-shop harness (integration_tests/harness).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod cards;
 mod health;
 mod helpers;
-mod logs;
-mod wallet;
