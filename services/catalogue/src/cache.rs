@@ -18,9 +18,10 @@
 //! misses, and loads the new row. Values expire after the TTL; versions carry
 //! no TTL (Redis runs `volatile-lru`, so they are not evicted either).
 //!
-//! Redis is an optimisation: when it fails, reads go to Postgres (and the
-//! cache is skipped for a second so a dead Redis costs nothing per request);
-//! writes still try to invalidate, and log when they cannot.
+//! Redis is an optimisation: every call goes through
+//! [`RedisPool::fail_open`], so when Redis fails, reads go to Postgres (and
+//! the cache is skipped for a second so a dead Redis costs nothing per
+//! request); writes still try to invalidate, and log when they cannot.
 
 use std::{
     sync::atomic::{AtomicI64, AtomicU64, Ordering},
@@ -28,14 +29,20 @@ use std::{
 };
 
 use serde::{Serialize, de::DeserializeOwned};
+use shop_client::wire::catalogue::CacheStatsResponse;
 use shop_kit::redis::{RedisPool, redis};
 use uuid::Uuid;
+
+use crate::domain::stock::StockChange;
 
 /// Reads a version key and the value stored under that version in one trip.
 const READ_VERSIONED: &str = r"
 local version = redis.call('GET', KEYS[1]) or '0'
 return {version, redis.call('GET', ARGV[1] .. version .. ARGV[2])}
 ";
+
+/// How long reads skip Redis after it failed.
+const SKIP_AFTER_FAILURE_MS: i64 = 1000;
 
 /// Hits and misses since start.
 #[derive(Default)]
@@ -48,6 +55,16 @@ pub struct CacheCounters {
 pub struct Lookup<T> {
     pub value: Option<T>,
     version: Option<String>,
+}
+
+impl<T> Lookup<T> {
+    /// Nothing cached, and nothing to store under (Redis is skipped or down).
+    fn unavailable() -> Self {
+        Self {
+            value: None,
+            version: None,
+        }
+    }
 }
 
 /// The catalogue's cache.
@@ -108,31 +125,18 @@ impl Cache {
     }
 
     /// The prefix every catalogue key starts with (for stats).
-    pub fn prefix(&self) -> String {
+    fn prefix(&self) -> String {
         self.redis.key("")
-    }
-
-    pub fn counters(&self) -> &CacheCounters {
-        &self.counters
-    }
-
-    pub fn redis(&self) -> &RedisPool {
-        &self.redis
     }
 
     fn skipping(&self) -> bool {
         now_ms() < self.skip_until_ms.load(Ordering::Relaxed)
     }
 
-    fn failed(&self, what: &str, error: &anyhow::Error) {
-        tracing::warn!(error = %format!("{error:#}"), "cache {what} failed; serving from Postgres");
-        self.skip_until_ms.store(now_ms() + 1000, Ordering::Relaxed);
-    }
-
-    async fn run<T>(&self, work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
-        tokio::time::timeout(self.redis.timeout(), work)
-            .await
-            .map_err(|_| anyhow::anyhow!("Redis timed out"))?
+    /// After a failure (already logged by `fail_open`): reads skip Redis for a while.
+    fn skip_for_a_while(&self) {
+        self.skip_until_ms
+            .store(now_ms() + SKIP_AFTER_FAILURE_MS, Ordering::Relaxed);
     }
 
     async fn read<T: DeserializeOwned>(
@@ -143,43 +147,32 @@ impl Cache {
     ) -> Lookup<T> {
         if self.skipping() {
             self.count(false);
-            return Lookup {
-                value: None,
-                version: None,
-            };
+            return Lookup::unavailable();
         }
         let read = self
-            .run(async {
-                let mut conn = self.redis.get().await?;
+            .redis
+            .fail_open("cache read (serving from Postgres)", async |conn| {
                 // Redis keeps compiled scripts by digest; sending the text is cheap.
-                let (version, raw): (String, Option<String>) = redis::cmd("EVAL")
+                redis::cmd("EVAL")
                     .arg(READ_VERSIONED)
                     .arg(1)
                     .arg(&version_key)
                     .arg(&prefix)
                     .arg(suffix)
-                    .query_async(&mut conn)
-                    .await?;
-                anyhow::Ok((version, raw))
+                    .query_async::<(String, Option<String>)>(conn)
+                    .await
             })
             .await;
-        match read {
-            Ok((version, raw)) => {
-                let value = raw.and_then(|raw| serde_json::from_str(&raw).ok());
-                self.count(value.is_some());
-                Lookup {
-                    value,
-                    version: Some(version),
-                }
-            }
-            Err(error) => {
-                self.failed("read", &error);
-                self.count(false);
-                Lookup {
-                    value: None,
-                    version: None,
-                }
-            }
+        let Some((version, raw)) = read else {
+            self.skip_for_a_while();
+            self.count(false);
+            return Lookup::unavailable();
+        };
+        let value = raw.and_then(|raw| serde_json::from_str(&raw).ok());
+        self.count(value.is_some());
+        Lookup {
+            value,
+            version: Some(version),
         }
     }
 
@@ -198,20 +191,19 @@ impl Cache {
             return;
         };
         let stored = self
-            .run(async {
-                let mut conn = self.redis.get().await?;
+            .redis
+            .fail_open("cache store", async |conn| {
                 redis::cmd("SET")
                     .arg(&key)
                     .arg(raw)
                     .arg("EX")
                     .arg(self.ttl_secs)
-                    .query_async::<()>(&mut conn)
-                    .await?;
-                anyhow::Ok(())
+                    .query_async::<()>(conn)
+                    .await
             })
             .await;
-        if let Err(error) = stored {
-            self.failed("store", &error);
+        if stored.is_none() {
+            self.skip_for_a_while();
         }
     }
 
@@ -260,20 +252,20 @@ impl Cache {
         if self.skipping() {
             return None;
         }
+        let key = self.sku_key(sku);
         let read = self
-            .run(async {
-                let mut conn = self.redis.get().await?;
-                let raw: Option<String> = redis::cmd("GET")
-                    .arg(self.sku_key(sku))
-                    .query_async(&mut conn)
-                    .await?;
-                anyhow::Ok(raw)
+            .redis
+            .fail_open("cache read (serving from Postgres)", async |conn| {
+                redis::cmd("GET")
+                    .arg(&key)
+                    .query_async::<Option<String>>(conn)
+                    .await
             })
             .await;
         match read {
-            Ok(raw) => raw.and_then(|raw| raw.parse().ok()),
-            Err(error) => {
-                self.failed("read", &error);
+            Some(raw) => raw.and_then(|raw| raw.parse().ok()),
+            None => {
+                self.skip_for_a_while();
                 None
             }
         }
@@ -290,8 +282,8 @@ impl Cache {
     /// list generation when `lists_changed`. Runs even while reads skip Redis.
     pub async fn invalidate(&self, products: &[Uuid], lists_changed: bool) {
         let done = self
-            .run(async {
-                let mut conn = self.redis.get().await?;
+            .redis
+            .fail_open("cache invalidation", async |conn| {
                 let mut pipe = redis::pipe();
                 for id in products {
                     pipe.incr(self.product_version_key(*id), 1).ignore();
@@ -299,52 +291,83 @@ impl Cache {
                 if lists_changed {
                     pipe.incr(self.list_generation_key(), 1).ignore();
                 }
-                pipe.query_async::<()>(&mut conn).await?;
-                anyhow::Ok(())
+                pipe.query_async::<()>(conn).await
             })
             .await;
-        if let Err(error) = done {
+        if done.is_none() {
             tracing::error!(
-                error = %format!("{error:#}"),
                 "cache invalidation failed; cached values may be stale until their TTL"
             );
-            self.skip_until_ms.store(now_ms() + 1000, Ordering::Relaxed);
+            self.skip_for_a_while();
         }
     }
 
-    /// Keys under the prefix and Redis' memory use, for the stats route.
-    pub async fn redis_stats(&self) -> Option<(u64, u64)> {
-        self.run(async {
-            let mut conn = self.redis.get().await?;
-            let mut keys = 0u64;
-            let mut cursor = 0u64;
-            loop {
-                let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
-                    .arg(cursor)
-                    .arg("MATCH")
-                    .arg(format!("{}*", self.prefix()))
-                    .arg("COUNT")
-                    .arg(1000)
-                    .query_async(&mut conn)
-                    .await?;
-                keys += u64::try_from(batch.len()).unwrap_or(0);
-                cursor = next;
-                if cursor == 0 {
-                    break;
+    /// After stock moved: what readers of the changed products (and, if a
+    /// hint moved, of the lists) had cached is dropped.
+    pub async fn invalidate_stock(&self, changes: &[StockChange]) {
+        if changes.is_empty() {
+            return;
+        }
+        let ids: Vec<Uuid> = changes.iter().map(|c| c.product_id).collect();
+        self.invalidate(&ids, StockChange::any_hint_moved(changes))
+            .await;
+    }
+
+    /// Hits and misses of this instance, keys under the prefix and Redis'
+    /// memory use (zero, and `redis_up: false`, when Redis cannot be asked).
+    pub async fn stats(&self) -> CacheStatsResponse {
+        let hits = self.counters.hits.load(Ordering::Relaxed);
+        let misses = self.counters.misses.load(Ordering::Relaxed);
+        let redis = self.redis_stats().await;
+        #[allow(clippy::cast_precision_loss)] // a ratio for people, not money
+        let hit_ratio = if hits + misses == 0 {
+            0.0
+        } else {
+            hits as f64 / (hits + misses) as f64
+        };
+        CacheStatsResponse {
+            hits,
+            misses,
+            hit_ratio,
+            keys: redis.map_or(0, |(keys, _)| keys),
+            redis_used_memory_bytes: redis.map_or(0, |(_, memory)| memory),
+            redis_up: redis.is_some(),
+        }
+    }
+
+    /// Keys under the prefix and Redis' memory use.
+    async fn redis_stats(&self) -> Option<(u64, u64)> {
+        let pattern = format!("{}*", self.prefix());
+        self.redis
+            .fail_open("cache stats", async |conn| {
+                let mut keys = 0u64;
+                let mut cursor = 0u64;
+                loop {
+                    let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(&pattern)
+                        .arg("COUNT")
+                        .arg(1000)
+                        .query_async(&mut *conn)
+                        .await?;
+                    keys += u64::try_from(batch.len()).unwrap_or(0);
+                    cursor = next;
+                    if cursor == 0 {
+                        break;
+                    }
                 }
-            }
-            let info: String = redis::cmd("INFO")
-                .arg("memory")
-                .query_async(&mut conn)
-                .await?;
-            let memory = info
-                .lines()
-                .find_map(|line| line.strip_prefix("used_memory:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            anyhow::Ok((keys, memory))
-        })
-        .await
-        .ok()
+                let info: String = redis::cmd("INFO")
+                    .arg("memory")
+                    .query_async(&mut *conn)
+                    .await?;
+                let memory = info
+                    .lines()
+                    .find_map(|line| line.strip_prefix("used_memory:"))
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+                Ok((keys, memory))
+            })
+            .await
     }
 }

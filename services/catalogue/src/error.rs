@@ -1,9 +1,14 @@
-//! Errors answered by the catalogue.
+//! How the catalogue's typed failures are answered: each becomes a
+//! [`shop_kit::Problem`] here, and only here.
 
 use actix_web::http::StatusCode;
-use shop_kit::Problem;
+use shop_client::wire::ErrorCode;
+use shop_kit::{Problem, idempotency};
 
-use crate::db::models::{product::ProductError, reservation::ReservationError};
+use crate::{
+    app::{reservations::ReservationError, restock::RestockError},
+    db::models::product::ProductError,
+};
 
 /// Every handler returns this error; see [`shop_kit::Problem`].
 pub type ApiError = Problem;
@@ -16,7 +21,7 @@ impl From<ProductError> for Problem {
                 Problem::invalid_field("category", "is not an existing category")
             }
             ProductError::BelowReserved { reserved } => Problem::conflict(
-                "stock_below_reserved",
+                ErrorCode::StockBelowReserved,
                 format!("{reserved} units are reserved; stock on hand cannot go below that"),
             ),
             ProductError::Invalid(fields) => Problem::validation(fields),
@@ -29,7 +34,7 @@ impl From<ReservationError> for Problem {
     fn from(error: ReservationError) -> Self {
         match error {
             ReservationError::OutOfStock(short) => {
-                Problem::conflict("out_of_stock", "not enough stock for some lines").lines(
+                Problem::conflict(ErrorCode::OutOfStock, "not enough stock for some lines").lines(
                     short
                         .iter()
                         .filter_map(|line| serde_json::to_value(line).ok())
@@ -37,15 +42,32 @@ impl From<ReservationError> for Problem {
                 )
             }
             ReservationError::NotFound => Problem::not_found("reservation"),
-            ReservationError::IdReused => Problem::conflict(
-                "idempotency_key_reused",
-                "this reservation id was used for different items",
-            ),
-            ReservationError::WrongState(status) => {
-                Problem::new(StatusCode::CONFLICT, "reservation_state", "Conflict")
-                    .detail(format!("the reservation is {status}"))
+            ReservationError::IdReused => {
+                idempotency::reused().detail("this reservation id was used for different items")
             }
+            ReservationError::InFlight => {
+                idempotency::in_progress(ErrorCode::IdempotencyKeyInFlight)
+            }
+            ReservationError::WrongState(status) => Problem::new(
+                StatusCode::CONFLICT,
+                ErrorCode::ReservationState,
+                "Conflict",
+            )
+            .detail(format!("the reservation is {status}")),
             ReservationError::Database(e) => e.into(),
+            ReservationError::Pool(e) => e.into(),
+        }
+    }
+}
+
+impl From<RestockError> for Problem {
+    fn from(error: RestockError) -> Self {
+        match error {
+            RestockError::UnknownProduct => {
+                Problem::invalid_field("items", "names an unknown product")
+            }
+            RestockError::Database(e) => e.into(),
+            RestockError::Pool(e) => e.into(),
         }
     }
 }

@@ -6,8 +6,6 @@ use shop_client::ServiceName;
 use shop_kit::config::{
     AuthSettings, ConfigError, Env, RedisSettings, ServerSettings, TelemetrySettings,
 };
-
-use crate::rate_limit::Limits;
 use url::Url;
 
 /// Everything the gateway reads from the environment.
@@ -26,6 +24,17 @@ pub struct Settings {
     /// `RATE_LIMIT_PER_IP_PER_MIN` (default 600), `RATE_LIMIT_PER_USER_PER_MIN`
     /// (default 1200), `RATE_LIMIT_LOGIN_PER_IP_PER_MIN` (default 20); 0 turns one off.
     pub limits: Limits,
+}
+
+/// Requests allowed per minute; 0 turns a limit off.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Per client IP.
+    pub per_ip: u32,
+    /// Per signed-in user.
+    pub per_user: u32,
+    /// Logins per client IP.
+    pub login_per_ip: u32,
 }
 
 impl Settings {

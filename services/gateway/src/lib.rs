@@ -2,10 +2,18 @@
 //! services as a streaming reverse proxy, never routes `/internal/*`,
 //! aggregates health and OpenAPI, serves the API docs, rejects bad tokens on
 //! protected routes early and applies rate limits.
+//!
+//! It owns no data, so it has no `app/` or `db/`: [`routes`] handle the
+//! requests, [`domain`] holds the pure routing and header rules, [`forward`]
+//! streams requests and answers between actix and the services,
+//! [`rate_limit`] is the Redis adapter, [`state`] holds what they share, and
+//! [`startup`] wires it all (nothing imports it).
 
 pub mod config;
-pub mod openapi;
-pub mod proxy;
+pub mod domain;
+pub mod error;
+pub mod forward;
 pub mod rate_limit;
-pub mod routing;
+pub mod routes;
 pub mod startup;
+pub mod state;

@@ -1,18 +1,16 @@
 //! Redis-backed rate limits: fixed one-minute windows per client IP, per
-//! signed-in user, and a stricter one for logins. A Redis outage fails open:
-//! the shop keeps serving, unthrottled, and says so in the log.
+//! signed-in user, and a stricter one for logins. Counting goes through
+//! [`RedisPool::fail_open`]: during a Redis outage the shop keeps serving,
+//! unthrottled, and says so in the log.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use shop_kit::redis::{RedisPool, redis};
 
-/// Requests allowed per minute; 0 turns a limit off.
-#[derive(Clone, Debug)]
-pub struct Limits {
-    pub per_ip: u32,
-    pub per_user: u32,
-    pub login_per_ip: u32,
-}
+use crate::config::Limits;
+
+/// The length of one window.
+const WINDOW_SECS: u64 = 60;
 
 /// Counts requests in Redis.
 pub struct RateLimiter {
@@ -20,9 +18,8 @@ pub struct RateLimiter {
     limits: Limits,
 }
 
-const WINDOW_SECS: u64 = 60;
-
 impl RateLimiter {
+    /// Counters in `redis`, limited by `limits`.
     pub fn new(redis: RedisPool, limits: Limits) -> Self {
         Self { redis, limits }
     }
@@ -45,35 +42,27 @@ impl RateLimiter {
         if buckets.is_empty() {
             return None;
         }
-        let work = async {
-            let mut conn = self.redis.get().await?;
-            let mut pipe = redis::pipe();
-            for (key, _) in &buckets {
-                let key = self.redis.key(key);
-                pipe.incr(&key, 1)
-                    .cmd("EXPIRE")
-                    .arg(&key)
-                    .arg(WINDOW_SECS * 2)
-                    .arg("NX")
-                    .ignore();
-            }
-            let counts: Vec<u64> = pipe.query_async(&mut conn).await?;
-            anyhow::Ok(counts)
-        };
-        match tokio::time::timeout(self.redis.timeout(), work).await {
-            Ok(Ok(counts)) => buckets
-                .iter()
-                .zip(counts)
-                .any(|((_, limit), count)| count > u64::from(*limit))
-                .then_some(retry_after.max(1)),
-            Ok(Err(e)) => {
-                tracing::warn!(error = %format!("{e:#}"), "rate limiter unavailable; failing open");
-                None
-            }
-            Err(_) => {
-                tracing::warn!("rate limiter timed out; failing open");
-                None
-            }
-        }
+        let counts = self
+            .redis
+            .fail_open("rate limiter", async |conn| {
+                let mut pipe = redis::pipe();
+                for (key, _) in &buckets {
+                    let key = self.redis.key(key);
+                    // Two windows, so a counter outlives its own minute.
+                    pipe.incr(&key, 1)
+                        .cmd("EXPIRE")
+                        .arg(&key)
+                        .arg(WINDOW_SECS * 2)
+                        .arg("NX")
+                        .ignore();
+                }
+                pipe.query_async::<Vec<u64>>(conn).await
+            })
+            .await?;
+        buckets
+            .iter()
+            .zip(counts)
+            .any(|((_, limit), count)| count > u64::from(*limit))
+            .then_some(retry_after.max(1))
     }
 }

@@ -1,4 +1,5 @@
-//! Builds the gateway: one client per service, health, routes.
+//! Builds the gateway: one client per service, health, rate limits, routes.
+//! Nothing imports this module but `main` and the tests.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use shop_kit::{
     redis::RedisPool,
 };
 
-use crate::{config::Settings, openapi, proxy, rate_limit::RateLimiter};
+use crate::{config::Settings, rate_limit::RateLimiter, routes, state::ProxyState};
 
 /// Binds the gateway; `main` and the tests both start here.
 pub async fn build(settings: Settings) -> anyhow::Result<Application> {
@@ -53,15 +54,13 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     // Without Redis nothing is rate limited, but everything is served.
     let health = health.redis(redis.clone(), false);
     let metrics = Metrics::new("gateway")?.observe_redis(redis.clone());
-    let state = web::Data::new(proxy::ProxyState {
+    let state = web::Data::new(ProxyState {
         upstreams,
         body_limit: settings.server.body_limit_bytes,
         verifier,
         limiter: RateLimiter::new(redis, settings.limits.clone()),
     });
     Application::build(&settings.server, health, metrics, move |cfg| {
-        cfg.app_data(state.clone())
-            .configure(openapi::config)
-            .configure(proxy::config);
+        cfg.app_data(state.clone()).configure(routes::config);
     })
 }

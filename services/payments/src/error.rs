@@ -1,8 +1,11 @@
-//! Errors answered by the payments service.
+//! Errors answered by the payments service: every handler returns a
+//! [`shop_kit::Problem`]; the refund workflow's refusals map to theirs here.
 
-use shop_kit::Problem;
+use actix_web::http::StatusCode;
+use shop_client::wire::ErrorCode;
+use shop_kit::{Problem, idempotency};
 
-use crate::db::models::refund::RefundError;
+use crate::app::refund::RefundError;
 
 /// Every handler returns this error; see [`shop_kit::Problem`].
 pub type ApiError = Problem;
@@ -11,19 +14,22 @@ impl From<RefundError> for Problem {
     fn from(error: RefundError) -> Self {
         match error {
             RefundError::PaymentNotFound => Problem::not_found("payment"),
-            RefundError::NotCaptured => {
-                Problem::conflict("payment_not_captured", "this payment captured no money")
-            }
+            RefundError::NotCaptured => Problem::conflict(
+                ErrorCode::PaymentNotCaptured,
+                "this payment captured no money",
+            ),
             RefundError::Exceeds { remaining } => Problem::new(
-                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "refund_exceeds_payment",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::RefundExceedsPayment,
                 "Unprocessable entity",
             )
             .detail(format!("only {remaining} cents are left to refund")),
-            RefundError::KeyReused => Problem::conflict(
-                "idempotency_key_reused",
-                "this key was used for another refund",
-            ),
+            RefundError::KeyReused => idempotency::reused(),
+            RefundError::NotPaidOut(cause) => Problem::unavailable(
+                ErrorCode::RefundPending,
+                "the refund is booked but could not be paid out yet; retry with the same idempotency key",
+            )
+            .source(cause),
             RefundError::Database(e) => e.into(),
         }
     }

@@ -1,30 +1,15 @@
-//! Builds the payments service: pool, migrations, card processor, routes.
-
-use std::{sync::Arc, time::Duration};
+//! Builds the payments service: pool and migrations, the card processor,
+//! the users client, the routes. `main` and the tests start here; nothing
+//! else imports it.
 
 use actix_web::web;
 use shop_client::{ClientConfig, UsersClient};
-use shop_kit::{Application, db::PgPool, health::Health, metrics::Metrics};
+use shop_kit::{Application, health::Health, metrics::Metrics};
 use utoipa::OpenApi as _;
 
 use crate::{
-    adapter::{CardProcessor, MockCardProcessor},
-    config::Settings,
-    db::MIGRATIONS,
-    routes,
+    config::Settings, db::MIGRATIONS, processor::MockCardProcessor, routes, state::AppState,
 };
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: PgPool,
-    pub processor: Arc<dyn CardProcessor>,
-    pub users: UsersClient,
-    pub currency: String,
-    pub retry_base: Duration,
-    pub stale_after: Duration,
-    /// `payments_settled_total{method,status}`: declines and failures show here.
-    pub settled: prometheus::IntCounterVec,
-}
 
 /// Migrates the database and binds the server; `main` and the tests both start here.
 pub async fn build(settings: Settings) -> anyhow::Result<Application> {
@@ -39,7 +24,7 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         &["method", "status"],
     )?;
     metrics.registry().register(Box::new(settled.clone()))?;
-    let processor: Arc<dyn CardProcessor> = Arc::new(MockCardProcessor::new(metrics.registry())?);
+    let processor = MockCardProcessor::new(metrics.registry())?;
     let users = UsersClient::new(
         settings.users_url.clone(),
         &ClientConfig {

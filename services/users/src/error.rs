@@ -1,9 +1,11 @@
-//! Errors answered by the users service.
+//! How the users service's typed failures are answered: each becomes a
+//! [`shop_kit::Problem`] here, and only here.
 
 use actix_web::http::StatusCode;
-use shop_kit::Problem;
+use shop_client::wire::ErrorCode;
+use shop_kit::{Problem, idempotency};
 
-use crate::{db::models::wallet::WalletError, hashers::HashError};
+use crate::{app::wallet::WalletError, hashers::HashError};
 
 /// Every handler returns this error; see [`shop_kit::Problem`].
 pub type ApiError = Problem;
@@ -11,23 +13,15 @@ pub type ApiError = Problem;
 impl From<WalletError> for Problem {
     fn from(error: WalletError) -> Self {
         match error {
-            WalletError::NotFound => Problem::not_found("wallet"),
+            WalletError::NoWallet => Problem::not_found("wallet"),
             WalletError::InsufficientFunds { balance_cents } => Problem::conflict(
-                "insufficient_funds",
+                ErrorCode::InsufficientFunds,
                 format!("the wallet holds {balance_cents} cents, not enough for this debit"),
             ),
-            WalletError::KeyReused => Problem::conflict(
-                "idempotency_key_reused",
-                "this idempotency key was used for a different movement",
-            ),
-            WalletError::KeyRace => Problem::new(
-                StatusCode::CONFLICT,
-                "idempotency_key_in_flight",
-                "Conflict",
-            )
-            .detail("a request with this idempotency key is still being processed")
-            .retry_after(1),
+            WalletError::KeyReused => idempotency::reused(),
+            WalletError::KeyInFlight => idempotency::in_progress(ErrorCode::IdempotencyKeyInFlight),
             WalletError::Database(e) => e.into(),
+            WalletError::Pool(e) => e.into(),
         }
     }
 }
@@ -38,7 +32,7 @@ impl From<HashError> for Problem {
     fn from(error: HashError) -> Self {
         match error {
             HashError::Busy => Problem::unavailable(
-                "busy",
+                ErrorCode::Busy,
                 "too many sign-ins and sign-ups at once; retry in a moment",
             )
             .source(error),
@@ -51,7 +45,7 @@ impl From<HashError> for Problem {
 pub fn invalid_credentials() -> Problem {
     Problem::new(
         StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
+        ErrorCode::InvalidCredentials,
         "Unauthorized",
     )
     .detail("the email or the password is wrong")
@@ -61,7 +55,7 @@ pub fn invalid_credentials() -> Problem {
 pub fn too_many_attempts(retry_after: u64) -> Problem {
     Problem::new(
         StatusCode::TOO_MANY_REQUESTS,
-        "too_many_attempts",
+        ErrorCode::TooManyAttempts,
         "Too many requests",
     )
     .detail("too many failed logins; try again later")

@@ -1,5 +1,5 @@
 //! Builds the users service: keys, password hashers, pools, migrations,
-//! demo data, routes.
+//! demo data, routes. Nothing imports this module but `main` and the tests.
 
 use std::sync::Arc;
 
@@ -7,7 +7,6 @@ use actix_web::web;
 use shop_kit::{
     Application,
     auth::{InternalToken, JwtVerifier, KeySource},
-    db::PgPool,
     health::Health,
     metrics::Metrics,
     redis::RedisPool,
@@ -15,22 +14,10 @@ use shop_kit::{
 use utoipa::OpenApi as _;
 
 use crate::{
-    config::Settings, db::MIGRATIONS, domain::new_user::Password, hashers::PasswordHashers, keys,
-    routes, seed, throttle::LoginThrottle, tokens::TokenIssuer,
+    app::seed, config::Settings, db::MIGRATIONS, domain::new_user::Password,
+    hashers::PasswordHashers, keys, routes, state::AppState, throttle::LoginThrottle,
+    tokens::TokenIssuer,
 };
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: PgPool,
-    pub tokens: TokenIssuer,
-    /// Every password hash and check goes through these.
-    pub hashers: PasswordHashers,
-    pub throttle: LoginThrottle,
-    pub currency: String,
-    /// Verified against when the email is unknown, so a failed login costs
-    /// the same whether the account exists or not.
-    pub dummy_hash: String,
-}
 
 /// Migrates the database and binds the server; `main` and the tests both start here.
 pub async fn build(settings: Settings) -> anyhow::Result<Application> {

@@ -154,6 +154,8 @@ impl ListFilter {
 
 #[cfg(test)]
 mod tests {
+    use shop_client::wire::ErrorCode;
+
     use super::*;
 
     #[test]
@@ -180,7 +182,10 @@ mod tests {
             sort: Some("cheapest".into()),
             ..Default::default()
         };
-        assert_eq!(bad_sort.parse().unwrap_err().code(), "validation_failed");
+        assert_eq!(
+            *bad_sort.parse().unwrap_err().code(),
+            ErrorCode::ValidationFailed
+        );
         let inverted = ListParams {
             min_price_cents: Some(10),
             max_price_cents: Some(5),
@@ -194,7 +199,7 @@ mod tests {
                 ..Default::default()
             };
             let problem = nul.parse().unwrap_err();
-            assert_eq!(problem.code(), "validation_failed");
+            assert_eq!(*problem.code(), ErrorCode::ValidationFailed);
         }
     }
 }

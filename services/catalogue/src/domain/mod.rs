@@ -1,5 +1,7 @@
 //! Pure types and rules of the catalogue: parsed at the edge, no I/O.
 
+pub mod category;
 pub mod listing;
 pub mod product;
+pub mod reservation;
 pub mod stock;

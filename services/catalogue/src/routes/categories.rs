@@ -5,23 +5,20 @@ use shop_client::wire::{
     Page,
     catalogue::{CategoryResponse, CreateCategoryRequest},
 };
-use shop_kit::{Problem, auth::AdminUser, pagination::PageQuery};
+use shop_kit::{
+    auth::AdminUser,
+    extract::{Json, Query},
+    pagination::PageQuery,
+};
 
-use crate::{db::models::category::Category, error::ApiError, startup::AppState};
-use shop_kit::extract::{Json, Query};
+use crate::{
+    db::models::category::Category, domain::category::Slug, error::ApiError, state::AppState,
+};
 
 /// Registers the category routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/categories", web::get().to(list_categories))
         .route("/api/categories", web::post().to(create_category));
-}
-
-fn response(c: Category) -> CategoryResponse {
-    CategoryResponse {
-        id: c.id,
-        slug: c.slug,
-        name: c.name,
-    }
 }
 
 /// Lists categories by name.
@@ -43,7 +40,7 @@ pub async fn list_categories(
     let mut conn = state.db.get().await?;
     let (rows, total) = Category::list(&mut conn, page.limit, page.offset).await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: rows.into_iter().map(response).collect(),
+        items: rows.into_iter().map(Category::into_response).collect(),
         total,
         limit: page.limit,
         offset: page.offset,
@@ -62,25 +59,11 @@ pub async fn create_category(
     state: web::Data<AppState>,
     body: Json<CreateCategoryRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = body.slug.trim().to_ascii_lowercase();
-    let valid_slug = !slug.is_empty()
-        && slug.len() <= 64
-        && slug.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if !valid_slug {
-        return Err(Problem::invalid_field(
-            "slug",
-            "must be lowercase words joined by '-'",
-        ));
-    }
+    let slug = Slug::parse(&body.slug)?;
     let name = shop_kit::input::line(100).parse_field("name", &body.name)?;
     let mut conn = state.db.get().await?;
     let category = Category::insert(&mut conn, &slug, &name).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/categories/{}", category.slug)))
-        .json(response(category)))
+        .json(category.into_response()))
 }

@@ -1,12 +1,18 @@
-//! The catalogue's HTTP routes; each resource module owns its own.
+//! The catalogue's HTTP edge: each resource module owns its routes, parses
+//! what clients send, calls a use case (or, for a plain read, the database)
+//! and maps the outcome to a response. `reservations`, `restocks` and
+//! `prices` are `/internal/*`: never routed by the gateway, and every call
+//! must carry `X-Internal-Token`.
 
 use actix_web::web;
 use utoipa::OpenApi;
 
 pub mod cache_stats;
 pub mod categories;
-pub mod internal;
+pub mod prices;
 pub mod products;
+pub mod reservations;
+pub mod restocks;
 
 /// The catalogue's OpenAPI document.
 #[derive(OpenApi)]
@@ -23,12 +29,12 @@ pub mod products;
         products::delete_product,
         products::set_stock,
         cache_stats::cache_stats,
-        internal::create_reservation,
-        internal::get_reservation,
-        internal::commit_reservation,
-        internal::release_reservation,
-        internal::restock_products,
-        internal::product_prices,
+        reservations::create_reservation,
+        reservations::get_reservation,
+        reservations::commit_reservation,
+        reservations::release_reservation,
+        restocks::restock_products,
+        prices::product_prices,
     ),
     components(schemas(
         shop_client::wire::catalogue::CategoryResponse,
@@ -42,5 +48,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.configure(categories::config)
         .configure(products::config)
         .configure(cache_stats::config)
-        .configure(internal::config);
+        .configure(reservations::config)
+        .configure(restocks::config)
+        .configure(prices::config);
 }

@@ -8,16 +8,16 @@ use shop_client::wire::{
 use shop_kit::{
     Problem,
     auth::{AdminUser, MaybeUser},
+    extract::{Json, Query},
 };
 use uuid::Uuid;
 
 use crate::{
-    db::models::product::ProductRecord,
-    domain::{listing::ListParams, product::ProductFields},
+    app::products,
+    domain::{listing::ListParams, product::ProductFields, stock},
     error::ApiError,
-    startup::AppState,
+    state::AppState,
 };
-use shop_kit::extract::{Json, Query};
 
 /// Registers the product routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -30,7 +30,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/api/products/{id}/stock", web::put().to(set_stock));
 }
 
-fn cached(hit: bool) -> (&'static str, &'static str) {
+/// The `X-Cache` header: whether the cache answered.
+fn x_cache(hit: bool) -> (&'static str, &'static str) {
     ("X-Cache", if hit { "HIT" } else { "MISS" })
 }
 
@@ -45,73 +46,10 @@ pub async fn list_products(
     params: Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.parse()?;
-    let key = filter.cache_key();
-    let lookup = state.cache.list::<Page<ProductResponse>>(&key).await;
-    if let Some(page) = &lookup.value {
-        return Ok(HttpResponse::Ok().insert_header(cached(true)).json(page));
-    }
-    let (rows, total) = {
-        let mut conn = state.db.get().await?;
-        ProductRecord::list(&mut conn, &filter).await?
-    };
-    let page = Page {
-        items: rows
-            .iter()
-            .map(|r| r.to_response(&state.currency, false))
-            .collect(),
-        total,
-        limit: filter.limit,
-        offset: filter.offset,
-    };
-    state.cache.store_list(&key, &lookup, &page).await;
-    Ok(HttpResponse::Ok().insert_header(cached(false)).json(page))
-}
-
-/// The product with this id, or this sku.
-async fn load(state: &AppState, id_or_sku: &str) -> Result<Option<(ProductRecord, bool)>, Problem> {
-    let (id, sku) = match Uuid::parse_str(id_or_sku) {
-        Ok(id) => (id, None),
-        // Nothing that could not be a sku reaches Redis or Postgres.
-        Err(_) if !crate::domain::product::is_sku(id_or_sku) => return Ok(None),
-        Err(_) => {
-            let id = match state.cache.sku(id_or_sku).await {
-                Some(id) => id,
-                None => {
-                    let mut conn = state.db.get().await?;
-                    let Some(id) = ProductRecord::id_for_sku(&mut conn, id_or_sku).await? else {
-                        return Ok(None);
-                    };
-                    state.cache.store_sku(id_or_sku, id).await;
-                    id
-                }
-            };
-            (id, Some(id_or_sku))
-        }
-    };
-    let lookup = state.cache.product::<ProductRecord>(id).await;
-    let (record, hit) = match lookup.value.clone() {
-        Some(record) => (record, true),
-        None => {
-            let mut conn = state.db.get().await?;
-            let Some(record) = ProductRecord::find(&mut conn, id).await? else {
-                return Ok(None);
-            };
-            state.cache.store_product(id, &lookup, &record).await;
-            (record, false)
-        }
-    };
-    // A remembered sku may since have moved to another product.
-    if sku.is_some_and(|sku| sku != record.sku) {
-        let mut conn = state.db.get().await?;
-        let Some(id) = ProductRecord::id_for_sku(&mut conn, id_or_sku).await? else {
-            return Ok(None);
-        };
-        state.cache.store_sku(id_or_sku, id).await;
-        return Ok(ProductRecord::find(&mut conn, id)
-            .await?
-            .map(|r| (r, false)));
-    }
-    Ok(Some((record, hit)))
+    let page = products::list(&state, &filter).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(x_cache(page.hit))
+        .json(page.value))
 }
 
 /// One product by id or sku. Admins also see stock counts and inactive products.
@@ -126,15 +64,10 @@ pub async fn get_product(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let admin = user.0.as_ref().is_some_and(|u| u.is_admin());
-    let (record, hit) = load(&state, &path)
-        .await?
-        .ok_or_else(|| Problem::not_found("product"))?;
-    if !record.active && !admin {
-        return Err(Problem::not_found("product"));
-    }
+    let product = products::view(&state, &path, admin).await?;
     Ok(HttpResponse::Ok()
-        .insert_header(cached(hit))
-        .json(record.to_response(&state.currency, admin)))
+        .insert_header(x_cache(product.hit))
+        .json(product.value))
 }
 
 /// Creates a product.
@@ -150,12 +83,10 @@ pub async fn create_product(
     body: Json<ProductRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let fields = ProductFields::parse(&body).map_err(Problem::validation)?;
-    let mut conn = state.db.get().await?;
-    let record = ProductRecord::insert(&mut conn, &fields, body.stock_on_hand.unwrap_or(0)).await?;
-    state.cache.invalidate(&[record.id], true).await;
+    let product = products::create(&state, &fields, body.stock_on_hand.unwrap_or(0)).await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/products/{}", record.id)))
-        .json(record.to_response(&state.currency, true)))
+        .insert_header(("Location", format!("/api/products/{}", product.id)))
+        .json(product))
 }
 
 /// Replaces a product's fields.
@@ -172,10 +103,7 @@ pub async fn replace_product(
     body: Json<ProductRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let fields = ProductFields::parse(&body).map_err(Problem::validation)?;
-    let mut conn = state.db.get().await?;
-    let (_, after) = ProductRecord::update(&mut conn, *id, &fields, None).await?;
-    state.cache.invalidate(&[after.id], true).await;
-    Ok(HttpResponse::Ok().json(after.to_response(&state.currency, true)))
+    Ok(HttpResponse::Ok().json(products::replace(&state, *id, &fields).await?))
 }
 
 /// Changes some of a product's fields.
@@ -191,10 +119,7 @@ pub async fn patch_product(
     id: web::Path<Uuid>,
     body: Json<ProductPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = state.db.get().await?;
-    let (_, after) = ProductRecord::patch(&mut conn, *id, &body).await?;
-    state.cache.invalidate(&[after.id], true).await;
-    Ok(HttpResponse::Ok().json(after.to_response(&state.currency, true)))
+    Ok(HttpResponse::Ok().json(products::patch(&state, *id, &body).await?))
 }
 
 /// Takes a product off sale (it stays in past orders).
@@ -208,9 +133,7 @@ pub async fn delete_product(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = state.db.get().await?;
-    ProductRecord::deactivate(&mut conn, *id).await?;
-    state.cache.invalidate(&[*id], true).await;
+    products::take_off_sale(&state, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -227,16 +150,6 @@ pub async fn set_stock(
     id: web::Path<Uuid>,
     body: Json<SetStockRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !(0..=1_000_000).contains(&body.stock_on_hand) {
-        return Err(Problem::invalid_field(
-            "stock_on_hand",
-            "must be between 0 and 1000000",
-        ));
-    }
-    let mut conn = state.db.get().await?;
-    let (before, after) = ProductRecord::set_stock(&mut conn, *id, body.stock_on_hand).await?;
-    let hint_moved = crate::domain::stock::hint(before.stock_on_hand, before.stock_reserved)
-        != crate::domain::stock::hint(after.stock_on_hand, after.stock_reserved);
-    state.cache.invalidate(&[after.id], hint_moved).await;
-    Ok(HttpResponse::Ok().json(after.to_response(&state.currency, true)))
+    let on_hand = stock::on_hand(body.stock_on_hand)?;
+    Ok(HttpResponse::Ok().json(products::set_stock(&state, *id, on_hand).await?))
 }

@@ -8,7 +8,7 @@ use shop_kit::testing::{TestApp, TestDatabase, TestKeys, jwks_double};
 use uuid::Uuid;
 use wiremock::MockServer;
 
-pub const INTERNAL_TOKEN: &str = "test-internal-token-0123456789";
+pub use shop_kit::testing::TEST_INTERNAL_TOKEN as INTERNAL_TOKEN;
 
 pub struct CatalogueApp {
     pub app: TestApp,

@@ -9,3 +9,4 @@ mod helpers;
 mod listing;
 mod products;
 mod reservations;
+mod shutdown;

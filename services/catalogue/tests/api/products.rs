@@ -106,7 +106,10 @@ async fn bad_products_are_refused_with_the_field_named() {
     // any route (shop-kit's path rule), not looked up.
     let garbage = app.get("/api/products/%00%ff").await;
     assert_eq!(garbage.status(), 400);
-    assert_eq!(garbage.json::<Value>().await.unwrap()["code"], "invalid_path");
+    assert_eq!(
+        garbage.json::<Value>().await.unwrap()["code"],
+        "invalid_path"
+    );
     let patch_unknown = app
         .send(
             "PATCH",

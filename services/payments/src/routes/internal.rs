@@ -11,11 +11,14 @@ use shop_kit::{Problem, auth::InternalCaller};
 use uuid::Uuid;
 
 use crate::{
-    charge::{self, Outcome},
+    app::{
+        charge::{self, Outcome},
+        refund::{self, Refunded},
+    },
     db::models::payment::Payment,
+    domain::{charge::NewPayment, refund::NewRefund},
     error::ApiError,
-    refunding::{self, Refunded},
-    startup::AppState,
+    state::AppState,
 };
 use shop_kit::extract::{Json, Query};
 
@@ -46,7 +49,7 @@ pub async fn create_payment(
     body: Json<CreatePaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let today = chrono::Utc::now();
-    let new = charge::parse(&body, (today.year(), today.month()))?;
+    let new = NewPayment::parse(&body, (today.year(), today.month()))?;
     let (status, payment) = match charge::pay(&state, new).await? {
         Outcome::Created(p) => (StatusCode::CREATED, p),
         Outcome::Replayed(p) => (StatusCode::OK, p),
@@ -85,7 +88,10 @@ pub async fn payment_for_order(
 #[utoipa::path(post, path = "/internal/payments/{id}/refunds", request_body = RefundRequest, responses(
     (status = 201, body = RefundResponse),
     (status = 200, description = "The refund booked earlier with this key", body = RefundResponse),
+    (status = 404, body = shop_client::wire::ProblemDetails),
+    (status = 409, description = "Nothing was captured, or the key was used for another refund", body = shop_client::wire::ProblemDetails),
     (status = 422, description = "More than is left to refund", body = shop_client::wire::ProblemDetails),
+    (status = 503, description = "Booked but not paid out yet: retry with the same key", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(payment_id = %id))]
 pub async fn create_refund(
@@ -94,7 +100,8 @@ pub async fn create_refund(
     id: web::Path<Uuid>,
     body: Json<RefundRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (status, refund) = match refunding::refund(&state, *id, &body).await? {
+    let new = NewRefund::parse(*id, &body)?;
+    let (status, refund) = match refund::refund(&state, new).await? {
         Refunded::New(r) => (StatusCode::CREATED, r),
         Refunded::Replayed(r) => (StatusCode::OK, r),
     };

@@ -6,7 +6,7 @@ use shop_client::wire::{Page, payments::PaymentResponse};
 use shop_kit::{Problem, auth::AuthUser};
 use uuid::Uuid;
 
-use crate::{db::models::payment::Payment, error::ApiError, startup::AppState};
+use crate::{db::models::payment::Payment, error::ApiError, state::AppState};
 use shop_kit::extract::Query;
 
 /// Registers the public payment routes.

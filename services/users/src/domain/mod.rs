@@ -1,4 +1,4 @@
 //! Pure types and rules of the users service: parsed at the edge, no I/O.
 
 pub mod new_user;
-pub mod password;
+pub mod wallet;

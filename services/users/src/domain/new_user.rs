@@ -34,6 +34,7 @@ impl Email {
         }
     }
 
+    /// The normalised address.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -56,6 +57,7 @@ impl Password {
         Ok(Self(raw.to_owned()))
     }
 
+    /// The password itself, for the hasher only.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -72,10 +74,12 @@ impl fmt::Debug for Password {
 pub struct PersonName(String);
 
 impl PersonName {
+    /// One line of 1 to 100 characters, trimmed; why not otherwise.
     pub fn parse(raw: &str) -> Result<Self, String> {
         shop_kit::input::line(100).parse(raw).map(Self)
     }
 
+    /// The name.
     pub fn as_str(&self) -> &str {
         &self.0
     }

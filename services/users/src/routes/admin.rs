@@ -5,19 +5,22 @@ use shop_client::wire::{
     Page,
     users::{CreditRequest, UserResponse, WalletMovementResponse},
 };
-use shop_kit::{Problem, auth::AdminUser, pagination::PageQuery};
+use shop_kit::{
+    Problem,
+    auth::AdminUser,
+    extract::{Json, Query},
+    idempotency::IdempotencyKey,
+    pagination::PageQuery,
+};
 use uuid::Uuid;
 
 use crate::{
-    db::models::{
-        user::User,
-        wallet::{self, Movement},
-    },
+    app::wallet,
+    db::models::user::User,
+    domain::wallet::{Direction, Movement},
     error::ApiError,
-    routes::{parse_amount, parse_idempotency_key, parse_reason},
-    startup::AppState,
+    state::AppState,
 };
-use shop_kit::extract::{Json, Query};
 
 /// Registers the admin routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -73,6 +76,7 @@ pub async fn get_user(
 /// with the first credit instead of crediting twice.
 #[utoipa::path(post, path = "/api/users/{id}/wallet/credit", request_body = CreditRequest, responses(
     (status = 201, body = WalletMovementResponse),
+    (status = 400, description = "A malformed Idempotency-Key", body = shop_client::wire::ProblemDetails),
     (status = 404, body = shop_client::wire::ProblemDetails),
     (status = 409, description = "Idempotency key reused", body = shop_client::wire::ProblemDetails),
     (status = 422, body = shop_client::wire::ProblemDetails),
@@ -85,32 +89,10 @@ pub async fn credit_wallet(
     id: web::Path<Uuid>,
     body: Json<CreditRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let amount_cents = parse_amount(body.amount_cents)?;
-    let reason = parse_reason(&body.reason)?;
-    let idempotency_key = match req.headers().get("idempotency-key") {
-        None => None,
-        Some(value) => {
-            let raw = value.to_str().map_err(|_| {
-                Problem::invalid_field("Idempotency-Key", "must be printable ASCII")
-            })?;
-            // Scoped to admin credits, so it cannot collide with service keys.
-            Some(format!(
-                "admin-credit:{}",
-                parse_idempotency_key("Idempotency-Key", raw)?
-            ))
-        }
-    };
-    let mut conn = state.db.get().await?;
-    let applied = wallet::apply(
-        &mut conn,
-        &Movement {
-            user_id: *id,
-            amount_cents,
-            reason,
-            idempotency_key,
-        },
-    )
-    .await?;
-    tracing::info!(admin_id = %admin.0.id, entry_id = %applied.entry().id, "wallet credited by an admin");
-    Ok(HttpResponse::Created().json(applied.entry().to_movement()))
+    let movement = Movement::parse(*id, Direction::Credit, body.amount_cents, &body.reason)?
+        // Scoped to admin credits, so it cannot collide with a service's keys.
+        .keyed(IdempotencyKey::from_header(&req)?.map(|key| key.scoped("admin-credit")));
+    let credited = wallet::apply(&state.db, &movement).await?.into_response();
+    tracing::info!(admin_id = %admin.0.id, entry_id = %credited.entry_id, "wallet credited by an admin");
+    Ok(HttpResponse::Created().json(credited))
 }

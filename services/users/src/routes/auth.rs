@@ -2,15 +2,14 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use shop_client::wire::users::{LoginRequest, RegisterRequest, TokenResponse, UserResponse};
-use shop_kit::{Problem, auth::Role, extract::Json};
-use uuid::Uuid;
+use shop_kit::{Problem, extract::Json};
 
 use crate::{
-    db::models::user::{NewUserRow, User},
+    app::{self, login::Login},
     domain::new_user::{Email, NewUser},
     error::{ApiError, invalid_credentials, too_many_attempts},
     routes::client_ip,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Registers the auth routes.
@@ -37,33 +36,16 @@ pub async fn register(
     state: web::Data<AppState>,
     body: Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let NewUser {
-        email,
-        password,
-        name,
-    } = NewUser::parse(&body).map_err(Problem::validation)?;
-    let password_hash = state.hashers.hash(password).await?;
-    let mut conn = state.db.get().await?;
-    let user = User::insert(
-        &mut conn,
-        &NewUserRow {
-            id: Uuid::now_v7(),
-            email: email.as_str(),
-            name: name.as_str(),
-            password_hash: &password_hash,
-            role: Role::Customer.as_str(),
-        },
-    )
-    .await?;
-    tracing::info!(user_id = %user.id, "user registered");
+    let new_user = NewUser::parse(&body).map_err(Problem::validation)?;
+    let user = app::register::register(&state, new_user).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/users/{}", user.id)))
-        .json(user.to_response()))
+        .json(user))
 }
 
 /// Signs in: a short-lived access token. An unknown email and a wrong
-/// password get the same answer after the same work (a hash is always
-/// verified), so neither the body nor the timing tells which it was.
+/// password get the same answer after the same work, so neither the body
+/// nor the timing tells which it was.
 #[utoipa::path(
     post,
     path = "/api/auth/login",
@@ -82,46 +64,15 @@ pub async fn login(
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
     // No account has a malformed email, so saying so tells nothing about
     // accounts; and a control character (a NUL) never reaches PostgreSQL.
-    let email =
-        Email::parse(&body.email).map_err(|reason| Problem::invalid_field("email", reason))?;
-    let email = email.as_str();
-    let ip = client_ip(&req);
-    if let Some(retry_after) = state.throttle.blocked_for(email, &ip).await {
-        return Err(too_many_attempts(retry_after));
+    let email = Email::parse(&email).map_err(|reason| Problem::invalid_field("email", reason))?;
+    match app::login::login(&state, &email, password, &client_ip(&req)).await? {
+        Login::SignedIn(token) => Ok(HttpResponse::Ok().json(token)),
+        Login::Refused => Err(invalid_credentials()),
+        Login::Throttled { retry_after_secs } => Err(too_many_attempts(retry_after_secs)),
     }
-    let user = {
-        let mut conn = state.db.get().await?;
-        User::find_by_email(&mut conn, email).await?
-    };
-    let stored_hash = user
-        .as_ref()
-        .map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
-    let matches = state
-        .hashers
-        .verify(body.password.clone(), stored_hash)
-        .await?;
-    let user = match user {
-        Some(user) if matches => user,
-        _ => {
-            state.throttle.record_failure(email, &ip).await;
-            return Err(invalid_credentials());
-        }
-    };
-    state.throttle.reset(email).await;
-    let role = Role::parse(&user.role)
-        .ok_or_else(|| Problem::internal(anyhow::anyhow!("unknown role {}", user.role)))?;
-    let access_token = state
-        .tokens
-        .issue(user.id, role)
-        .map_err(Problem::internal)?;
-    tracing::info!(user_id = %user.id, "signed in");
-    Ok(HttpResponse::Ok().json(TokenResponse {
-        access_token,
-        token_type: "Bearer".to_owned(),
-        expires_in: state.tokens.ttl_secs(),
-    }))
 }
 
 /// The public keys that verify access tokens.

@@ -1,24 +1,21 @@
-//! `/internal/*`: wallet movements for payments, user lookup. Never routed by
-//! the gateway; every call must carry `X-Internal-Token`.
+//! `/internal/*`: wallet movements for payments and orders, user and address
+//! lookup. Never routed by the gateway; every call must carry
+//! `X-Internal-Token`.
 
 use actix_web::{HttpResponse, web};
 use shop_client::wire::users::{
     AddressResponse, UserResponse, WalletMovementRequest, WalletMovementResponse,
 };
-use shop_kit::{Problem, auth::InternalCaller};
+use shop_kit::{Problem, auth::InternalCaller, extract::Json, idempotency::IdempotencyKey};
 use uuid::Uuid;
 
 use crate::{
-    db::models::{
-        address::AddressRow,
-        user::User,
-        wallet::{self, Movement},
-    },
+    app::wallet,
+    db::models::{address::AddressRow, user::User},
+    domain::wallet::{Direction, Movement},
     error::ApiError,
-    routes::{parse_amount, parse_idempotency_key, parse_reason},
-    startup::AppState,
+    state::AppState,
 };
-use shop_kit::extract::Json;
 
 /// Registers the internal routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -37,34 +34,25 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// Parses a movement with its (required) key and applies it once.
 async fn move_money(
     state: &AppState,
     user_id: Uuid,
     body: &WalletMovementRequest,
-    sign: i64,
+    direction: Direction,
 ) -> Result<HttpResponse, ApiError> {
-    let amount_cents = parse_amount(body.amount_cents)? * sign;
-    let reason = parse_reason(&body.reason)?;
-    let key = parse_idempotency_key("idempotency_key", &body.idempotency_key)?;
-    let mut conn = state.db.get().await?;
-    let applied = wallet::apply(
-        &mut conn,
-        &Movement {
-            user_id,
-            amount_cents,
-            reason,
-            idempotency_key: Some(key),
-        },
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(applied.entry().to_movement()))
+    let movement = Movement::parse(user_id, direction, body.amount_cents, &body.reason)?;
+    let key = IdempotencyKey::parse_field("idempotency_key", &body.idempotency_key)?;
+    let movement = movement.keyed(Some(key.as_str().to_owned()));
+    let applied = wallet::apply(&state.db, &movement).await?;
+    Ok(HttpResponse::Ok().json(applied.into_response()))
 }
 
 /// Debits a wallet once per idempotency key; 409 `insufficient_funds` when
 /// the balance does not cover it (nothing is debited then).
 #[utoipa::path(post, path = "/internal/wallets/{user_id}/debit", request_body = WalletMovementRequest, responses(
     (status = 200, body = WalletMovementResponse),
-    (status = 409, description = "insufficient_funds or idempotency_key_reused", body = shop_client::wire::ProblemDetails),
+    (status = 409, description = "insufficient_funds, idempotency_key_reused or idempotency_key_in_flight", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn debit_wallet(
@@ -73,7 +61,7 @@ pub async fn debit_wallet(
     user_id: web::Path<Uuid>,
     body: Json<WalletMovementRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    move_money(&state, *user_id, &body, -1).await
+    move_money(&state, *user_id, &body, Direction::Debit).await
 }
 
 /// Credits a wallet once per idempotency key (refunds).
@@ -87,7 +75,7 @@ pub async fn credit_wallet(
     user_id: web::Path<Uuid>,
     body: Json<WalletMovementRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    move_money(&state, *user_id, &body, 1).await
+    move_money(&state, *user_id, &body, Direction::Credit).await
 }
 
 /// A user by id.

@@ -5,18 +5,15 @@ use shop_client::wire::{
     Page,
     users::{Address, AddressResponse, UserResponse, WalletResponse},
 };
-use shop_kit::{Problem, auth::AuthUser};
+use shop_kit::{Problem, auth::AuthUser, extract::Json};
 use uuid::Uuid;
 
 use crate::{
-    db::models::{address::AddressRow, user::User, wallet},
+    app::wallet,
+    db::models::{address::AddressRow, user::User},
     error::ApiError,
-    startup::AppState,
+    state::AppState,
 };
-use shop_kit::extract::Json;
-
-/// How many ledger entries the wallet view shows.
-const RECENT_ENTRIES: i64 = 20;
 
 /// Registers the `/api/users/me` routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -107,19 +104,5 @@ pub async fn get_wallet(
     user: AuthUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = state.db.get().await?;
-    let (balance_cents, entries) = wallet::balance_and_entries(&mut conn, user.id, RECENT_ENTRIES)
-        .await
-        .map_err(|e| match e {
-            diesel::result::Error::NotFound => Problem::not_found("wallet"),
-            other => other.into(),
-        })?;
-    Ok(HttpResponse::Ok().json(WalletResponse {
-        balance_cents,
-        currency: state.currency.clone(),
-        entries: entries
-            .iter()
-            .map(wallet::WalletEntry::to_response)
-            .collect(),
-    }))
+    Ok(HttpResponse::Ok().json(wallet::statement(&state, user.id).await?))
 }

@@ -1,4 +1,6 @@
-//! The users service's HTTP routes; each resource module owns its own.
+//! The users service's HTTP edge: each resource module owns its routes, parses
+//! what clients send, calls a use case (or, for a plain read, the database)
+//! and maps the outcome to a response.
 
 use actix_web::{HttpRequest, web};
 use utoipa::OpenApi;
@@ -51,34 +53,4 @@ pub fn client_ip(req: &HttpRequest) -> String {
         .filter(|ip| !ip.is_empty())
         .or_else(|| req.peer_addr().map(|a| a.ip().to_string()))
         .unwrap_or_else(|| "unknown".to_owned())
-}
-
-/// Amounts are positive whole cents, below a sanity bound.
-pub fn parse_amount(amount_cents: i64) -> Result<i64, shop_kit::Problem> {
-    // At most one billion in major units: anything larger is a bug, not a purchase.
-    if (1..=100_000_000_000).contains(&amount_cents) {
-        Ok(amount_cents)
-    } else {
-        Err(shop_kit::Problem::invalid_field(
-            "amount_cents",
-            "must be a positive number of cents",
-        ))
-    }
-}
-
-/// A reason for the ledger: one line of 1 to 200 characters.
-pub fn parse_reason(reason: &str) -> Result<String, shop_kit::Problem> {
-    shop_kit::input::line(200).parse_field("reason", reason)
-}
-
-/// An idempotency key: 1 to 200 printable characters.
-pub fn parse_idempotency_key(field: &str, key: &str) -> Result<String, shop_kit::Problem> {
-    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        Err(shop_kit::Problem::invalid_field(
-            field,
-            "must be 1 to 200 printable characters",
-        ))
-    } else {
-        Ok(key.to_owned())
-    }
 }

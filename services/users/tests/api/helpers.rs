@@ -13,7 +13,7 @@ use shop_kit::testing::{TestApp, TestDatabase, TestKeys, TestRedis, redis_url};
 use users::{config::Settings, db::MIGRATIONS, startup::build};
 use uuid::Uuid;
 
-pub const INTERNAL_TOKEN: &str = "test-internal-token-0123456789";
+pub use shop_kit::testing::TEST_INTERNAL_TOKEN as INTERNAL_TOKEN;
 pub const PASSWORD: &str = "correct horse battery";
 
 pub struct UsersApp {

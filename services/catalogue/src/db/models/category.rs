@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use shop_client::wire::catalogue::CategoryResponse;
 use uuid::Uuid;
 
-use crate::db::schema::categories;
+use crate::{db::schema::categories, domain::category::Slug};
 
 /// A category row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -35,20 +36,31 @@ impl Category {
         let total = categories::table.count().get_result(conn).await?;
         Ok((items, total))
     }
-}
 
-impl Category {
     /// Creates a category; a taken slug is a unique violation on `categories_slug_key`.
     #[tracing::instrument(skip(conn))]
-    pub async fn insert(conn: &mut AsyncPgConnection, slug: &str, name: &str) -> QueryResult<Self> {
+    pub async fn insert(
+        conn: &mut AsyncPgConnection,
+        slug: &Slug,
+        name: &str,
+    ) -> QueryResult<Self> {
         diesel::insert_into(categories::table)
             .values((
                 categories::id.eq(Uuid::now_v7()),
-                categories::slug.eq(slug),
+                categories::slug.eq(slug.as_str()),
                 categories::name.eq(name),
             ))
             .returning(Self::as_returning())
             .get_result(conn)
             .await
+    }
+
+    /// The category as clients see it.
+    pub fn into_response(self) -> CategoryResponse {
+        CategoryResponse {
+            id: self.id,
+            slug: self.slug,
+            name: self.name,
+        }
     }
 }

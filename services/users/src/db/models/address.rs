@@ -39,6 +39,7 @@ impl AddressRow {
         }
     }
 
+    /// Saves the address.
     #[tracing::instrument(skip_all)]
     pub async fn insert(conn: &mut AsyncPgConnection, row: &Self) -> QueryResult<Self> {
         diesel::insert_into(addresses::table)
@@ -89,6 +90,7 @@ impl AddressRow {
         Ok(deleted == 1)
     }
 
+    /// The address as its owner (and checkout) sees it.
     pub fn to_response(&self) -> AddressResponse {
         AddressResponse {
             id: self.id,

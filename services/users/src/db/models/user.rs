@@ -3,12 +3,13 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use shop_client::wire::users::UserResponse;
+use shop_client::wire::users::{Role, UserResponse};
 use uuid::Uuid;
 
-use crate::db::{models::wallet, schema::users};
+use crate::db::{models::wallet::Wallet, schema::users};
 
-/// A user row.
+/// A user row. The role is stored as its wire name (`text`), mapped here
+/// and nowhere else.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 pub struct User {
@@ -16,7 +17,8 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -29,21 +31,22 @@ pub struct NewUserRow<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    #[diesel(serialize_as = String)]
+    pub role: Role,
 }
 
 impl User {
     /// Inserts a user and their empty wallet in one transaction; a taken email
     /// is a unique violation on `users_email_key`.
     #[tracing::instrument(skip_all)]
-    pub async fn insert(conn: &mut AsyncPgConnection, row: &NewUserRow<'_>) -> QueryResult<Self> {
+    pub async fn insert(conn: &mut AsyncPgConnection, row: NewUserRow<'_>) -> QueryResult<Self> {
         conn.transaction(async |conn| {
             let user: Self = diesel::insert_into(users::table)
                 .values(row)
                 .returning(Self::as_returning())
                 .get_result(conn)
                 .await?;
-            wallet::create(conn, user.id).await?;
+            Wallet::create(conn, user.id).await?;
             Ok(user)
         })
         .await
@@ -98,7 +101,7 @@ impl User {
             id: self.id,
             email: self.email.clone(),
             name: self.name.clone(),
-            role: self.role.clone(),
+            role: self.role,
             created_at: self.created_at,
         }
     }

@@ -3,7 +3,7 @@
 //! Argon2 with the OWASP parameters (m = 19 MiB, t = 2, p = 1) needs 19 MiB
 //! of working memory per hash. Allocating it per call, on whatever thread
 //! happens to run the hash, leaves 19 MiB behind in that thread's malloc
-//! arena; so these functions take the memory as an argument, and
+//! arena; so these functions take the memory as an argument, and the pool in
 //! [`crate::hashers`] gives each of its few threads one buffer for life.
 //! CPU-bound: callers go through that pool, never an async task.
 
@@ -16,7 +16,7 @@ use argon2::{
 };
 use subtle::ConstantTimeEq as _;
 
-use super::new_user::Password;
+use crate::domain::new_user::Password;
 
 /// The parameters new hashes get: argon2's defaults, the OWASP minimum for
 /// Argon2id (m = 19456 KiB, t = 2, p = 1). Stored hashes carry their own

@@ -1,11 +1,11 @@
-//! `/openapi.json` merged from every service, and `/docs`.
+//! `/openapi.json` merged from every service, and the docs at `/docs`.
 
 use actix_web::{HttpResponse, web};
 use futures_util::future::join_all;
 use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::proxy::ProxyState;
+use crate::state::ProxyState;
 
 /// Registers `/openapi.json` and `/docs`.
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -3,20 +3,14 @@
 //! start: existing accounts are left alone, and the opening credits carry
 //! idempotency keys.
 
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
-use shop_kit::{auth::Role, db::PgPool};
+use shop_client::wire::users::Role;
+use shop_kit::db::PgPool;
 use uuid::Uuid;
 
 use crate::{
-    db::{
-        models::{
-            user::{NewUserRow, User},
-            wallet::{self, Movement},
-        },
-        schema::users,
-    },
-    domain::new_user::Password,
+    app::wallet,
+    db::models::user::{NewUserRow, User},
+    domain::{new_user::Password, wallet::Movement},
     hashers::PasswordHashers,
 };
 
@@ -40,20 +34,16 @@ pub async fn seed(
     admin_password: Option<&str>,
 ) -> anyhow::Result<()> {
     for (email, name, balance) in CUSTOMERS {
-        if let Some(user) =
+        if let Some(user_id) =
             ensure_user(db, hashers, email, name, DEMO_PASSWORD, Role::Customer).await?
         {
-            let mut conn = db.get().await?;
-            wallet::apply(
-                &mut conn,
-                &Movement {
-                    user_id: user,
-                    amount_cents: balance,
-                    reason: "opening balance (demo data)".to_owned(),
-                    idempotency_key: Some(format!("seed:{email}")),
-                },
-            )
-            .await?;
+            let opening = Movement {
+                user_id,
+                amount_cents: balance,
+                reason: "opening balance (demo data)".to_owned(),
+                idempotency_key: Some(format!("seed:{email}")),
+            };
+            wallet::apply(db, &opening).await?;
         }
     }
     match admin_password {
@@ -76,12 +66,7 @@ async fn ensure_user(
     role: Role,
 ) -> anyhow::Result<Option<Uuid>> {
     let mut conn = db.get().await?;
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        users::table.filter(users::email.eq(email)),
-    ))
-    .get_result(&mut conn)
-    .await?;
-    if exists {
+    if User::find_by_email(&mut conn, email).await?.is_some() {
         return Ok(None);
     }
     let secret = Password::parse(password)
@@ -94,9 +79,9 @@ async fn ensure_user(
         email,
         name,
         password_hash: &hash,
-        role: role.as_str(),
+        role,
     };
-    match User::insert(&mut conn, &row).await {
+    match User::insert(&mut conn, row).await {
         Ok(user) => Ok(Some(user.id)),
         // Another replica seeded it first.
         Err(diesel::result::Error::DatabaseError(

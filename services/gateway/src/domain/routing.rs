@@ -1,4 +1,5 @@
-//! Which service answers which public path. Pure, so it is tested alone.
+//! Which service answers which public path, and who may call it. Pure, so
+//! it is tested alone.
 
 use shop_client::ServiceName;
 

@@ -20,13 +20,11 @@ use std::{
 use argon2::Block;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
-use crate::{
-    config::HasherSettings,
-    domain::{
-        new_user::Password,
-        password::{self, MEMORY_BLOCKS, PasswordError},
-    },
-};
+use crate::{config::HasherSettings, domain::new_user::Password};
+
+pub mod argon2id;
+
+use argon2id::{MEMORY_BLOCKS, PasswordError};
 
 /// Why a hashing request was not answered.
 #[derive(Debug, thiserror::Error)]
@@ -85,14 +83,14 @@ impl PasswordHashers {
 
     /// The PHC string of `password`, with a fresh salt.
     pub async fn hash(&self, password: Password) -> Result<String, HashError> {
-        self.run(move |memory| password::hash(&password, memory))
+        self.run(move |memory| argon2id::hash(&password, memory))
             .await?
             .map_err(HashError::from)
     }
 
     /// Whether `candidate` matches the stored PHC string.
     pub async fn verify(&self, candidate: String, phc: String) -> Result<bool, HashError> {
-        self.run(move |memory| password::verify(&candidate, &phc, memory))
+        self.run(move |memory| argon2id::verify(&candidate, &phc, memory))
             .await?
             .map_err(HashError::from)
     }

@@ -1,33 +1,21 @@
-//! The card processor, behind a trait. The mock answers deterministically by
-//! card number and is idempotent by key, like a real processor's API.
+//! The card processor adapter. Only the mock exists (ARCHITECTURE: "mock
+//! card adapter"), so it is a plain struct rather than a trait with one
+//! implementation; a real processor would take its place here, behind the
+//! same two calls. Like a real processor's API, it is idempotent by key.
 
 use std::{collections::HashMap, sync::Mutex};
 
+use shop_client::{card::Card, wire::payments::DeclineCode};
 use uuid::Uuid;
 
-use shop_client::card::Card;
+use crate::domain::charge::CardAnswer;
 
-/// What the processor said about one charge attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChargeOutcome {
-    /// Captured; `reference` identifies the charge for refunds.
-    Approved { reference: String },
-    /// Refused for good (`card_declined`, `insufficient_funds`).
-    Declined { code: &'static str },
-    /// The processor could not answer now; the same key may be tried again.
-    Transient,
-}
-
-/// A card processor.
-#[async_trait::async_trait]
-pub trait CardProcessor: Send + Sync {
-    /// Charges `amount_cents` once per `key`: asking again with the same key
-    /// answers the first approval instead of charging twice.
-    async fn charge(&self, key: Uuid, card: &Card, amount_cents: i64) -> ChargeOutcome;
-
-    /// Refunds part or all of a charge, once per `key`.
-    async fn refund(&self, key: Uuid, reference: &str, amount_cents: i64)
-    -> Result<String, String>;
+/// Why the processor refused a refund.
+#[derive(Debug, thiserror::Error)]
+pub enum RefundRefused {
+    /// The payment has no charge reference to refund against.
+    #[error("no charge to refund")]
+    NoCharge,
 }
 
 /// The mock processor and its test cards:
@@ -63,17 +51,18 @@ impl MockCardProcessor {
             captures,
         })
     }
-}
 
-#[async_trait::async_trait]
-impl CardProcessor for MockCardProcessor {
-    async fn charge(&self, key: Uuid, card: &Card, _amount_cents: i64) -> ChargeOutcome {
+    /// Charges `amount_cents` once per `key`: asking again with the same key
+    /// answers the first approval instead of charging twice.
+    pub async fn charge(&self, key: Uuid, card: &Card, _amount_cents: i64) -> CardAnswer {
         self.calls.inc();
+        // A poisoned lock is a processor that cannot answer now, as a real
+        // one would be after a crash: the caller retries with the same key.
         let Ok(mut approved) = self.approved.lock() else {
-            return ChargeOutcome::Transient;
+            return CardAnswer::Transient;
         };
         if let Some(reference) = approved.get(&key) {
-            return ChargeOutcome::Approved {
+            return CardAnswer::Approved {
                 reference: reference.clone(),
             };
         }
@@ -83,35 +72,33 @@ impl CardProcessor for MockCardProcessor {
                 *n += 1;
                 *n
             }
-            Err(_) => return ChargeOutcome::Transient,
+            Err(_) => return CardAnswer::Transient,
         };
         match card.number.expose() {
-            "4000000000000002" => ChargeOutcome::Declined {
-                code: "card_declined",
-            },
-            "4000000000009995" => ChargeOutcome::Declined {
-                code: "insufficient_funds",
-            },
-            "4000000000000119" => ChargeOutcome::Transient,
-            "4000000000000259" if attempt == 1 => ChargeOutcome::Transient,
+            "4000000000000002" => CardAnswer::Declined(DeclineCode::CardDeclined),
+            "4000000000009995" => CardAnswer::Declined(DeclineCode::InsufficientFunds),
+            "4000000000000119" => CardAnswer::Transient,
+            "4000000000000259" if attempt == 1 => CardAnswer::Transient,
             _ => {
                 let reference = format!("ch_{}", key.simple());
                 approved.insert(key, reference.clone());
                 self.captures.inc();
-                ChargeOutcome::Approved { reference }
+                CardAnswer::Approved { reference }
             }
         }
     }
 
-    async fn refund(
+    /// Refunds part or all of the charge `reference`, once per `key`;
+    /// answers the refund's reference.
+    pub async fn refund(
         &self,
         key: Uuid,
-        reference: &str,
+        reference: Option<&str>,
         _amount_cents: i64,
-    ) -> Result<String, String> {
-        if reference.is_empty() {
-            return Err("no charge to refund".to_owned());
+    ) -> Result<String, RefundRefused> {
+        match reference {
+            Some(charge) if !charge.is_empty() => Ok(format!("re_{}", key.simple())),
+            _ => Err(RefundRefused::NoCharge),
         }
-        Ok(format!("re_{}", key.simple()))
     }
 }

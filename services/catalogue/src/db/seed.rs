@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::db::schema::{categories, products};
 
-const DEMO_DATA: &str = include_str!("../data/demo-products.json");
+const DEMO_DATA: &str = include_str!("../../data/demo-products.json");
 
 #[derive(Deserialize)]
 struct DemoData {

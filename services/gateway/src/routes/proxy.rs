@@ -1,0 +1,81 @@
+//! `/api/*`: routed to the service owning the path, after the caller's token
+//! and rate limits are checked, and streamed both ways.
+
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use shop_kit::{
+    Problem,
+    auth::{AuthError, JwtVerifier},
+};
+
+use crate::{
+    domain::routing::{Access, access, is_login, normalise, route},
+    error::rate_limited,
+    forward::forward,
+    state::ProxyState,
+};
+
+/// Registers the proxy for everything under `/api`.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::scope("/api").default_service(web::to(proxy)));
+}
+
+/// Forwards the request to the service owning its path and streams the
+/// answer back.
+#[tracing::instrument(skip_all, fields(service))]
+pub async fn proxy(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<ProxyState>,
+) -> Result<HttpResponse, Problem> {
+    // Every path reaching here passed shop-kit's check (no dot segments or
+    // encoded slashes, however spelled); it is routed, limited and forwarded
+    // in one normal form.
+    let path = normalise(req.uri().path());
+    let service = route(&path).ok_or_else(|| Problem::not_found("route"))?;
+    tracing::Span::current().record("service", service.as_str());
+    let upstream = state.upstream(service)?;
+    let user = caller(&req, &path, &state.verifier).await?;
+    let login = is_login(req.method().as_str(), &path);
+    if let Some(retry_after) = state
+        .limiter
+        .check(&peer_ip(&req), user.as_deref(), login)
+        .await
+    {
+        return Err(rate_limited(retry_after));
+    }
+    forward(upstream, service, &req, &path, payload, state.body_limit).await
+}
+
+/// The verified user id behind the request, if any. Protected routes need a
+/// valid token (401 otherwise, before any service is bothered); on public
+/// routes a bad token is left for the service to judge.
+async fn caller(
+    req: &HttpRequest,
+    path: &str,
+    verifier: &JwtVerifier,
+) -> Result<Option<String>, Problem> {
+    let needed = access(req.method().as_str(), path) == Access::SignedIn;
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    match token {
+        Some(token) => match verifier.verify(token).await {
+            Ok(claims) => Ok(Some(claims.sub.to_string())),
+            Err(error) if needed => Err(error.into()),
+            Err(_) => Ok(None),
+        },
+        None if needed => Err(AuthError::Missing.into()),
+        None => Ok(None),
+    }
+}
+
+/// The client's address as this gateway sees it (the edge: nothing in front
+/// of it is trusted to say otherwise).
+fn peer_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+}

@@ -1,0 +1,28 @@
+//! [`ProxyState`]: what the gateway's routes can reach.
+
+use std::collections::BTreeMap;
+
+use shop_client::{HttpClient, ServiceName};
+use shop_kit::{Problem, auth::JwtVerifier};
+
+use crate::rate_limit::RateLimiter;
+
+/// The upstream clients, token verifier and limits the proxy needs (one per
+/// process, in `web::Data`).
+pub struct ProxyState {
+    /// One client per service, on its own base URL.
+    pub upstreams: BTreeMap<ServiceName, HttpClient>,
+    /// The largest request body forwarded, in bytes.
+    pub body_limit: usize,
+    pub verifier: JwtVerifier,
+    pub limiter: RateLimiter,
+}
+
+impl ProxyState {
+    /// The client for `service` (every service has one from start-up).
+    pub fn upstream(&self, service: ServiceName) -> Result<&HttpClient, Problem> {
+        self.upstreams
+            .get(&service)
+            .ok_or_else(|| Problem::internal(anyhow::anyhow!("no upstream for {service}")))
+    }
+}
