@@ -1,60 +1,21 @@
 //! Builds the orders service: pool, migrations, clients, routes, and the two
-//! workers (the outbox relay and the checkout recovery).
+//! workers (the outbox relay and the recovery of checkouts and refunds).
+//! Nothing imports this module: `main` and the tests call [`build`].
 
 use std::{sync::Arc, time::Duration};
 
 use actix_web::web;
-use prometheus::{IntCounterVec, Opts};
 use shop_client::{CatalogueClient, ClientConfig, FulfilmentClient, PaymentsClient, UsersClient};
-use shop_kit::{Application, db::PgPool, health::Health, metrics::Metrics, outbox::Relay};
+use shop_kit::{Application, health::Health, metrics::Metrics, outbox::Relay, workers::Workers};
 use utoipa::OpenApi as _;
 
-use crate::{config::Settings, db::MIGRATIONS, recovery, relay::OrderEvents, routes};
-
-/// Business counters on `/metrics`.
-#[derive(Clone)]
-pub struct OrderMetrics {
-    /// `orders_checkouts_total{outcome}`: paid, rejected, payment_failed, failed, unavailable.
-    pub checkouts: IntCounterVec,
-    /// `orders_recovered_total{outcome}`: what the recovery worker did.
-    pub recovered: IntCounterVec,
-}
-
-impl OrderMetrics {
-    fn register(metrics: &Metrics) -> anyhow::Result<Self> {
-        let checkouts = IntCounterVec::new(
-            Opts::new("orders_checkouts_total", "Checkouts, by outcome"),
-            &["outcome"],
-        )?;
-        let recovered = IntCounterVec::new(
-            Opts::new(
-                "orders_recovered_total",
-                "Unfinished checkouts resolved by the recovery worker, by outcome",
-            ),
-            &["outcome"],
-        )?;
-        let registry = metrics.registry();
-        registry.register(Box::new(checkouts.clone()))?;
-        registry.register(Box::new(recovered.clone()))?;
-        Ok(Self {
-            checkouts,
-            recovered,
-        })
-    }
-}
-
-/// What every handler and worker can reach.
-pub struct AppState {
-    pub db: PgPool,
-    pub catalogue: CatalogueClient,
-    pub payments: PaymentsClient,
-    pub users: UsersClient,
-    pub fulfilment: FulfilmentClient,
-    pub settings: Settings,
-    pub metrics: OrderMetrics,
-    /// Delivers the outbox; woken when a transaction wrote an event.
-    pub relay: Arc<Relay>,
-}
+use crate::{
+    app::{events::OrderEvents, recovery},
+    config::Settings,
+    db::MIGRATIONS,
+    routes,
+    state::{AppState, OrderMetrics},
+};
 
 /// Migrates the database, starts the workers and binds the server; `main`
 /// and the tests both start here.
@@ -92,17 +53,21 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         metrics: order_metrics,
         relay: relay.clone(),
     });
-    tokio::spawn(relay.run());
-    tokio::spawn(recovery::run(state.clone()));
+    let workers = Workers::new();
+    relay.spawn(&workers);
+    recovery::spawn(state.clone(), &workers);
 
     let data = web::Data::from(state);
     let (verifier, internal_token) = shop_kit::auth::remote_guards(&settings.base)?;
     let openapi = routes::ApiDoc::openapi();
-    Application::build(&settings.base.server, health, metrics, move |cfg| {
-        cfg.app_data(data.clone())
-            .app_data(verifier.clone())
-            .app_data(internal_token.clone())
-            .configure(routes::config);
-        shop_kit::server::openapi(cfg, &openapi);
-    })
+    Ok(
+        Application::build(&settings.base.server, health, metrics, move |cfg| {
+            cfg.app_data(data.clone())
+                .app_data(verifier.clone())
+                .app_data(internal_token.clone())
+                .configure(routes::config);
+            shop_kit::server::openapi(cfg, &openapi);
+        })?
+        .with_workers(workers),
+    )
 }

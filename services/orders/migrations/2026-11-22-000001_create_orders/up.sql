@@ -52,15 +52,7 @@ CREATE TABLE checkout_keys (
     PRIMARY KEY (user_id, key)
 );
 
--- Gapless numbering: the counter row is bumped in the same transaction that
--- writes the document, so a rollback gives the number back.
-CREATE TABLE document_counters (
-    kind         text NOT NULL CHECK (kind IN ('INV', 'CN')),
-    year         integer NOT NULL,
-    last_number  integer NOT NULL,
-    PRIMARY KEY (kind, year)
-);
-
+-- Invoices and credit notes are numbered from shop-kit's document_counters.
 CREATE TABLE invoices (
     id           uuid PRIMARY KEY,
     order_id     uuid NOT NULL UNIQUE REFERENCES orders (id),
@@ -83,21 +75,7 @@ CREATE TABLE credit_notes (
 
 CREATE INDEX credit_notes_order_id_idx ON credit_notes (order_id);
 
--- Events for other services, written in the same transaction as the change.
-CREATE TABLE outbox (
-    id               uuid PRIMARY KEY,
-    event_type       text NOT NULL,
-    aggregate_id     uuid NOT NULL,
-    payload          jsonb NOT NULL,
-    status           text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
-    attempts         integer NOT NULL DEFAULT 0,
-    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
-    last_error       text,
-    created_at       timestamptz NOT NULL DEFAULT now(),
-    delivered_at     timestamptz
-);
-
-CREATE INDEX outbox_due_idx ON outbox (next_attempt_at) WHERE status = 'pending';
+-- Events for other services go to shop-kit's outbox table.
 
 -- Events received from other services: a second delivery has no second effect.
 CREATE TABLE processed_events (

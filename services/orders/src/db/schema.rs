@@ -35,7 +35,6 @@ diesel::table! {
         failure_code -> Nullable<Text>,
         shipping_address -> Jsonb,
         lease_until -> Nullable<Timestamptz>,
-        refund_due_cents -> Int8,
         delivered_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -97,9 +96,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    refunds (id) {
+        id -> Uuid,
+        order_id -> Uuid,
+        cause -> Text,
+        key -> Text,
+        restock_id -> Uuid,
+        return_id -> Nullable<Uuid>,
+        return_number -> Nullable<Text>,
+        amount_cents -> Int8,
+        lines -> Jsonb,
+        progress -> Text,
+        credit_note_number -> Nullable<Text>,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(cart_items -> carts (cart_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(invoices -> orders (order_id));
+diesel::joinable!(refunds -> orders (order_id));
 diesel::allow_tables_to_appear_in_same_query!(
     carts,
     cart_items,
@@ -108,4 +129,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     checkout_keys,
     invoices,
     credit_notes,
+    refunds,
 );

@@ -3,12 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest as _, Sha256};
 use shop_client::{
     card::Card,
-    wire::{orders::CheckoutRequest, payments::PaymentMethod, users::Address},
+    wire::{
+        orders::CheckoutRequest,
+        payments::{PaymentKind, PaymentMethod},
+        users::Address,
+    },
 };
-use shop_kit::Problem;
+use shop_kit::{Problem, idempotency::Fingerprint};
 use uuid::Uuid;
 
 /// Where the parcel goes.
@@ -24,17 +27,17 @@ pub enum Destination {
 pub struct Checkout {
     pub destination: Destination,
     pub payment: PaymentMethod,
-    /// SHA-256 over what the request asks for (a card by last 4 and expiry
-    /// only: the number itself is never stored, not even hashed).
-    pub fingerprint: String,
+    /// What the request asks for (a card by last 4 and expiry only: the
+    /// number itself is never stored, not even hashed).
+    pub fingerprint: Fingerprint,
 }
 
 impl Checkout {
-    /// `card` or `wallet`.
-    pub fn method_name(&self) -> &'static str {
+    /// How the order is paid.
+    pub fn method(&self) -> PaymentKind {
         match self.payment {
-            PaymentMethod::Card { .. } => "card",
-            PaymentMethod::Wallet => "wallet",
+            PaymentMethod::Card { .. } => PaymentKind::Card,
+            PaymentMethod::Wallet => PaymentKind::Wallet,
         }
     }
 }
@@ -64,18 +67,18 @@ pub fn parse(request: &CheckoutRequest, today: (i32, u32)) -> Result<Checkout, P
             None
         }
     };
-    let mut hasher = Sha256::new();
+    let mut parts: Vec<String> = Vec::new();
     match &destination {
-        Some(Destination::Saved(id)) => hasher.update(format!("address_id={id}\n")),
-        Some(Destination::Given(a)) => hasher.update(format!(
-            "address={}\n{}\n{}\n{}\n{}\n{}\n",
-            a.name,
-            a.line1,
-            a.line2.as_deref().unwrap_or(""),
-            a.city,
-            a.postal_code,
-            a.country
-        )),
+        Some(Destination::Saved(id)) => parts.push(format!("address_id={id}")),
+        Some(Destination::Given(a)) => parts.extend([
+            "address".to_owned(),
+            a.name.clone(),
+            a.line1.clone(),
+            a.line2.clone().unwrap_or_default(),
+            a.city.clone(),
+            a.postal_code.clone(),
+            a.country.clone(),
+        ]),
         None => {}
     }
     match &request.payment {
@@ -85,46 +88,24 @@ pub fn parse(request: &CheckoutRequest, today: (i32, u32)) -> Result<Checkout, P
             exp_year,
             cvc,
         } => match Card::parse(card_number, *exp_month, *exp_year, cvc, today) {
-            Ok(card) => hasher.update(format!(
-                "card={}/{exp_month}/{exp_year}\n",
+            Ok(card) => parts.push(format!(
+                "card={}/{exp_month}/{exp_year}",
                 card.number.last4()
             )),
             Err(fields) => {
                 errors.extend(fields.into_iter().map(|(k, v)| (format!("payment.{k}"), v)))
             }
         },
-        PaymentMethod::Wallet => hasher.update("wallet\n"),
+        PaymentMethod::Wallet => parts.push("wallet".to_owned()),
     }
     match destination {
         Some(destination) if errors.is_empty() => Ok(Checkout {
             destination,
             payment: request.payment.clone(),
-            fingerprint: hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            fingerprint: Fingerprint::of(&parts.iter().map(String::as_str).collect::<Vec<_>>()),
         }),
         _ => Err(Problem::validation(errors)),
     }
-}
-
-/// The `Idempotency-Key` header: required, 1 to 255 visible ASCII characters.
-pub fn parse_idempotency_key(raw: Option<&str>) -> Result<String, Problem> {
-    let key = raw.map(str::trim).unwrap_or_default();
-    if key.is_empty() {
-        return Err(Problem::bad_request(
-            "idempotency_key_required",
-            "checkout needs an Idempotency-Key header (any unique string, reused on retries)",
-        ));
-    }
-    if key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Problem::bad_request(
-            "invalid_idempotency_key",
-            "the Idempotency-Key must be 1 to 255 visible ASCII characters",
-        ));
-    }
-    Ok(key.to_owned())
 }
 
 #[cfg(test)]
@@ -166,8 +147,7 @@ mod tests {
         let c = parse(&request(PaymentMethod::Wallet), (2026, 11)).unwrap();
         assert_eq!(a.fingerprint, b.fingerprint);
         assert_ne!(a.fingerprint, c.fingerprint);
-        assert_eq!(a.method_name(), "card");
-        assert!(!a.fingerprint.contains("4242"));
+        assert_eq!(a.method(), PaymentKind::Card);
     }
 
     #[test]
@@ -191,16 +171,5 @@ mod tests {
         let mut neither = request(PaymentMethod::Wallet);
         neither.shipping_address = None;
         assert!(parse(&neither, (2026, 11)).is_err());
-    }
-
-    #[test]
-    fn an_idempotency_key_is_required_and_bounded() {
-        assert_eq!(
-            parse_idempotency_key(None).err().unwrap().code(),
-            "idempotency_key_required"
-        );
-        assert!(parse_idempotency_key(Some(&"k".repeat(256))).is_err());
-        assert!(parse_idempotency_key(Some("a b")).is_err());
-        assert_eq!(parse_idempotency_key(Some(" abc-1 ")).unwrap(), "abc-1");
     }
 }

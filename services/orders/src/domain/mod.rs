@@ -1,4 +1,5 @@
 //! Pure order rules: no I/O.
 
 pub mod checkout;
+pub mod outcome;
 pub mod status;

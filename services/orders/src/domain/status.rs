@@ -1,32 +1,8 @@
 //! The order state machine. Every status change goes through
-//! [`OrderStatus::can_become`]; nothing else decides what may follow what.
-//! Which of those changes staff may make by hand is [`OrderStatus::staff_change`].
+//! [`OrderRules::can_become`]; nothing else decides what may follow what.
+//! Which of those changes staff may make by hand is [`OrderRules::staff_change`].
 
-use std::fmt;
-
-/// Where an order stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OrderStatus {
-    /// Written, nothing held yet.
-    Pending,
-    /// Stock is held; the charge has not settled yet.
-    Reserved,
-    /// Charged, stock sold, invoiced.
-    Paid,
-    /// Fulfilment has packed it.
-    Packing,
-    Shipped,
-    Delivered,
-    /// Stock was short; nothing was charged.
-    Rejected,
-    /// The charge was declined or failed; the stock went back.
-    PaymentFailed,
-    /// Charged but the stock could not be committed: refunded.
-    Failed,
-    Cancelled,
-    PartiallyRefunded,
-    Refunded,
-}
+pub use shop_client::wire::orders::OrderStatus;
 
 /// A status change staff may make by hand from the back office, and so the
 /// code path that carries it out.
@@ -41,48 +17,26 @@ pub enum StaffChange {
     Cancel,
 }
 
-impl OrderStatus {
-    /// Every status, in the order of the happy path and then the exits.
-    pub const ALL: [OrderStatus; 12] = [
-        Self::Pending,
-        Self::Reserved,
-        Self::Paid,
-        Self::Packing,
-        Self::Shipped,
-        Self::Delivered,
-        Self::Rejected,
-        Self::PaymentFailed,
-        Self::Failed,
-        Self::Cancelled,
-        Self::PartiallyRefunded,
-        Self::Refunded,
-    ];
+/// The order state machine, on the status the wire carries. This trait is
+/// the one place that says which status may follow which.
+pub trait OrderRules: Copy {
+    /// Whether an order may move from `self` to `next`.
+    fn can_become(self, next: OrderStatus) -> bool;
+    /// What staff asking to move the order from `self` to `next` amounts to,
+    /// or `None` when the back office may not set `next` now.
+    fn staff_change(self, next: OrderStatus) -> Option<StaffChange>;
+    /// A checkout left the order here: the recovery worker may pick it up.
+    fn is_unfinished(self) -> bool;
+    /// The customer was charged and the sale stands (invoiced).
+    fn was_paid(self) -> bool;
+    /// How far along the delivery path fulfilment has brought the order
+    /// (`paid` 0 to `delivered` 3); `None` off that path. Fulfilment's
+    /// events may arrive out of order: one the order is past is ignored.
+    fn delivery_stage(self) -> Option<u8>;
+}
 
-    /// The name stored in the database and shown on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Reserved => "reserved",
-            Self::Paid => "paid",
-            Self::Packing => "packing",
-            Self::Shipped => "shipped",
-            Self::Delivered => "delivered",
-            Self::Rejected => "rejected",
-            Self::PaymentFailed => "payment_failed",
-            Self::Failed => "failed",
-            Self::Cancelled => "cancelled",
-            Self::PartiallyRefunded => "partially_refunded",
-            Self::Refunded => "refunded",
-        }
-    }
-
-    /// The status named `raw`, if there is one.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == raw)
-    }
-
-    /// The one place that says which status may follow which.
-    pub const fn can_become(self, next: OrderStatus) -> bool {
+impl OrderRules for OrderStatus {
+    fn can_become(self, next: OrderStatus) -> bool {
         use OrderStatus::*;
         matches!(
             (self, next),
@@ -98,11 +52,7 @@ impl OrderStatus {
         )
     }
 
-    /// What staff asking to move the order from `self` to `next` amounts to,
-    /// or `None` when the back office may not set `next` now. Staff make only
-    /// changes the state machine allows and that no other part of the shop
-    /// owns; every other status is reported by whoever causes it.
-    pub const fn staff_change(self, next: OrderStatus) -> Option<StaffChange> {
+    fn staff_change(self, next: OrderStatus) -> Option<StaffChange> {
         use OrderStatus::*;
         match next {
             // Asking again for a cancelled order is answered as it is (the
@@ -122,13 +72,11 @@ impl OrderStatus {
         }
     }
 
-    /// A checkout left the order here: the recovery worker may pick it up.
-    pub const fn is_unfinished(self) -> bool {
+    fn is_unfinished(self) -> bool {
         matches!(self, Self::Pending | Self::Reserved)
     }
 
-    /// The customer was charged and the sale stands (invoiced).
-    pub const fn was_paid(self) -> bool {
+    fn was_paid(self) -> bool {
         matches!(
             self,
             Self::Paid
@@ -139,17 +87,22 @@ impl OrderStatus {
                 | Self::Refunded
         )
     }
-}
 
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+    fn delivery_stage(self) -> Option<u8> {
+        match self {
+            Self::Paid => Some(0),
+            Self::Packing => Some(1),
+            Self::Shipped => Some(2),
+            Self::Delivered => Some(3),
+            _ => None,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{
+        OrderRules as _,
         OrderStatus::{self, *},
         StaffChange,
     };
@@ -157,9 +110,9 @@ mod tests {
     #[test]
     fn every_status_round_trips_through_its_name() {
         for status in OrderStatus::ALL {
-            assert_eq!(OrderStatus::parse(status.as_str()), Some(status));
+            assert_eq!(status.as_str().parse::<OrderStatus>(), Ok(*status));
         }
-        assert_eq!(OrderStatus::parse("lost"), None);
+        assert!("lost".parse::<OrderStatus>().is_err());
     }
 
     #[test]
@@ -176,7 +129,7 @@ mod tests {
     #[test]
     fn exits_are_final_except_refunds_after_a_sale() {
         for exit in [Rejected, PaymentFailed, Failed, Cancelled, Refunded] {
-            for next in OrderStatus::ALL {
+            for &next in OrderStatus::ALL {
                 assert!(!exit.can_become(next), "{exit} -> {next}");
             }
         }
@@ -202,8 +155,8 @@ mod tests {
                 "{from}"
             );
         }
-        for from in OrderStatus::ALL {
-            for next in OrderStatus::ALL {
+        for &from in OrderStatus::ALL {
+            for &next in OrderStatus::ALL {
                 if next != Cancelled {
                     assert_eq!(from.staff_change(next), None, "{from} -> {next}");
                 }
@@ -229,8 +182,8 @@ mod tests {
 
     #[test]
     fn every_change_staff_may_make_is_one_the_state_machine_allows() {
-        for from in OrderStatus::ALL {
-            for next in OrderStatus::ALL {
+        for &from in OrderStatus::ALL {
+            for &next in OrderStatus::ALL {
                 if from.staff_change(next).is_some() && from != next {
                     assert!(from.can_become(next), "{from} -> {next}");
                 }

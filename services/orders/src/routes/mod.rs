@@ -25,7 +25,7 @@ use utoipa::OpenApi;
         orders::set_order_status,
         internal::get_order_internal,
         internal::update_order_status,
-        internal::create_credit_note,
+        internal::receive_return,
     ),
     components(schemas(shop_client::wire::ProblemDetails))
 )]

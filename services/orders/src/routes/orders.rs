@@ -5,30 +5,34 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Datelike as _, Utc};
 use serde::Deserialize;
 use shop_client::wire::{
-    Page,
+    ErrorCode, Page, ProblemDetails,
     orders::{AdminStatusRequest, CheckoutRequest, InvoiceResponse, OrderResponse},
 };
 use shop_kit::{
     Problem,
     auth::{AdminUser, AuthUser},
     extract::{Json, Query},
+    idempotency::IdempotencyKey,
     pagination::PageQuery,
 };
 use uuid::Uuid;
 
 use crate::{
-    cancel,
+    app::{
+        cancel,
+        checkout::{self, Answer},
+    },
     db::models::{
         document::{CreditNote, Invoice},
         order::{Order, OrderFilter},
     },
     domain::{
-        checkout::{parse, parse_idempotency_key},
-        status::{OrderStatus, StaffChange},
+        checkout::parse,
+        outcome::Reply,
+        status::{OrderRules as _, OrderStatus, StaffChange},
     },
     error::ApiError,
-    saga,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Registers the order routes.
@@ -61,15 +65,29 @@ pub async fn create_order(
     req: HttpRequest,
     body: Json<CheckoutRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = parse_idempotency_key(
-        req.headers()
-            .get("Idempotency-Key")
-            .and_then(|v| v.to_str().ok()),
-    )?;
+    let key = IdempotencyKey::required(&req)?;
     let today = chrono::Utc::now();
     let checkout = parse(&body, (today.year(), today.month()))?;
-    let reply = saga::checkout(&state, &user, key, checkout).await?;
-    Ok(reply.to_response())
+    let reply = match checkout::checkout(&state, &user, key, checkout).await? {
+        Answer::Outcome(outcome) => outcome.reply(),
+        Answer::Replay(reply) | Answer::Finished(reply) => reply,
+    };
+    Ok(to_response(&reply))
+}
+
+/// A checkout's reply as HTTP; problem bodies keep their media type.
+fn to_response(reply: &Reply) -> HttpResponse {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = HttpResponse::build(status);
+    if status.is_client_error() || status.is_server_error() {
+        response.content_type(ProblemDetails::CONTENT_TYPE);
+    }
+    if status == StatusCode::CREATED
+        && let Some(id) = reply.body.get("order_id").and_then(|v| v.as_str())
+    {
+        response.insert_header(("Location", format!("/api/orders/{id}")));
+    }
+    response.json(&reply.body)
 }
 
 /// The order if the caller may see it (its buyer or an admin), else 404.
@@ -115,8 +133,9 @@ impl OrderListQuery {
             None => Some(caller.id),
             Some(id) if id == caller.id => Some(id),
             Some(_) => {
-                let mut problem = Problem::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden")
-                    .detail("only admins may list another user's orders (user_id)");
+                let mut problem =
+                    Problem::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "Forbidden")
+                        .detail("only admins may list another user's orders (user_id)");
                 problem
                     .set_fields([("user_id".to_owned(), "must be your own id".to_owned())].into());
                 return Err(problem);
@@ -146,7 +165,7 @@ impl OrderListQuery {
 
 /// A status named by a client, or a 422 naming `field` (never quoting it).
 fn parse_status(field: &str, raw: &str) -> Result<OrderStatus, Problem> {
-    OrderStatus::parse(raw).ok_or_else(|| {
+    raw.parse::<OrderStatus>().map_err(|_| {
         let names: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
         Problem::invalid_field(field, format!("must be one of {}", names.join(", ")))
     })
@@ -283,14 +302,14 @@ pub async fn set_order_status(
 ) -> Result<HttpResponse, ApiError> {
     let next = parse_status("status", &body.status)?;
     let order = visible_order(&state, &admin.0, *id).await?;
-    let from = order.status();
+    let from = order.status;
     let order = match from.staff_change(next) {
         Some(StaffChange::Cancel) => cancel::cancel(&state, order)
             .await
             // Packing may start between the check and the cancel: the same
             // refusal, in this route's words.
             .map_err(|problem| match problem.code() {
-                "not_cancellable" => invalid_transition(from, next),
+                ErrorCode::NotCancellable => invalid_transition(from, next),
                 _ => problem,
             })?,
         None => return Err(invalid_transition(from, next)),
@@ -314,7 +333,7 @@ fn invalid_transition(from: OrderStatus, to: OrderStatus) -> Problem {
         _ => "the checkout decides this status",
     };
     Problem::conflict(
-        "invalid_transition",
+        ErrorCode::InvalidTransition,
         format!("staff cannot move an order that is {from} to {to}: {why}"),
     )
 }

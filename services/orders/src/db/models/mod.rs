@@ -5,4 +5,6 @@ pub mod cart;
 pub mod checkout_key;
 pub mod document;
 pub mod order;
+pub mod order_line;
 pub mod processed_event;
+pub mod refund;

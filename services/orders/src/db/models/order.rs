@@ -7,15 +7,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use diesel::{pg::Pg, prelude::*};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use shop_client::wire::{
-    orders::{OrderLine, OrderResponse},
-    users::Address,
-};
+use shop_client::wire::{orders::OrderResponse, payments::PaymentKind, users::Address};
 use uuid::Uuid;
 
+use super::order_line::OrderLineRow;
 use crate::{
     db::schema::{order_lines, orders},
-    domain::status::OrderStatus,
+    domain::status::{OrderRules as _, OrderStatus},
 };
 
 /// An order row.
@@ -24,52 +22,30 @@ use crate::{
 pub struct Order {
     pub id: Uuid,
     pub user_id: Uuid,
-    pub status: String,
+    #[diesel(serialize_as = String, deserialize_as = String)]
+    pub status: OrderStatus,
     pub total_cents: i64,
     pub refunded_cents: i64,
     pub currency: String,
-    pub payment_method: String,
+    #[diesel(serialize_as = String, deserialize_as = String)]
+    pub payment_method: PaymentKind,
     pub payment_id: Option<Uuid>,
     pub failure_code: Option<String>,
     pub shipping_address: serde_json::Value,
     pub lease_until: Option<DateTime<Utc>>,
-    pub refund_due_cents: i64,
     pub delivered_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-/// An order line row.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = order_lines, check_for_backend(Pg))]
-pub struct OrderLineRow {
-    pub order_id: Uuid,
-    pub product_id: Uuid,
-    pub sku: String,
-    pub name: String,
-    pub quantity: i32,
-    pub unit_price_cents: i64,
-}
-
-impl OrderLineRow {
-    pub fn to_wire(&self) -> OrderLine {
-        OrderLine {
-            product_id: self.product_id,
-            sku: self.sku.clone(),
-            name: self.name.clone(),
-            quantity: self.quantity,
-            unit_price_cents: self.unit_price_cents,
-            line_total_cents: self.unit_price_cents * i64::from(self.quantity),
-        }
-    }
-}
+/// The statuses a checkout leaves behind when it stops half-way.
+const UNFINISHED: [OrderStatus; 2] = [OrderStatus::Pending, OrderStatus::Reserved];
 
 /// What a status change may also set.
 #[derive(Debug, Default)]
 pub struct Changes<'a> {
     pub failure_code: Option<&'a str>,
     pub payment_id: Option<Uuid>,
-    pub refund_due_cents: Option<i64>,
     pub delivered: bool,
     /// The driver is done with the order: give the lease back in the same update.
     pub release_lease: bool,
@@ -109,11 +85,7 @@ impl OrderFilter {
 }
 
 impl Order {
-    /// The status, which the database constrains to the known names.
-    pub fn status(&self) -> OrderStatus {
-        OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Failed)
-    }
-
+    /// Where the order ships.
     pub fn address(&self) -> Address {
         serde_json::from_value(self.shipping_address.clone()).unwrap_or_else(|_| Address {
             name: String::new(),
@@ -125,13 +97,14 @@ impl Order {
         })
     }
 
+    /// Writes a new order and its lines.
     pub async fn insert(
         conn: &mut AsyncPgConnection,
         order: &Self,
         lines: &[OrderLineRow],
     ) -> QueryResult<()> {
         diesel::insert_into(orders::table)
-            .values(order)
+            .values(order.clone())
             .execute(conn)
             .await?;
         diesel::insert_into(order_lines::table)
@@ -141,6 +114,7 @@ impl Order {
             .map(drop)
     }
 
+    /// The order, if there is one.
     pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Self>> {
         orders::table
             .find(id)
@@ -160,6 +134,7 @@ impl Order {
             .await
     }
 
+    /// The order's lines, by sku.
     pub async fn lines(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<OrderLineRow>> {
         order_lines::table
             .filter(order_lines::order_id.eq(id))
@@ -221,7 +196,7 @@ impl Order {
             orders::table.filter(
                 orders::id
                     .eq(id)
-                    .and(orders::status.eq_any(["pending", "reserved"]))
+                    .and(orders::status.eq_any(UNFINISHED.map(OrderStatus::as_str)))
                     .and(
                         orders::lease_until
                             .is_null()
@@ -268,9 +243,6 @@ impl Order {
             orders::updated_at.eq(now),
             changes.failure_code.map(|c| orders::failure_code.eq(c)),
             changes.payment_id.map(|p| orders::payment_id.eq(p)),
-            changes
-                .refund_due_cents
-                .map(|c| orders::refund_due_cents.eq(c)),
             changes.delivered.then_some(orders::delivered_at.eq(now)),
             changes
                 .release_lease
@@ -298,18 +270,6 @@ impl Order {
             .await
     }
 
-    /// Marks owed money as paid back.
-    pub async fn refund_settled(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-        diesel::update(orders::table.find(id))
-            .set((
-                orders::refund_due_cents.eq(0_i64),
-                orders::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)
-            .await
-            .map(drop)
-    }
-
     /// Orders a checkout left unfinished, untouched for `older_than`, that
     /// nobody is driving.
     pub async fn stuck(
@@ -319,7 +279,7 @@ impl Order {
     ) -> QueryResult<Vec<Uuid>> {
         let now = Utc::now();
         orders::table
-            .filter(orders::status.eq_any(["pending", "reserved"]))
+            .filter(orders::status.eq_any(UNFINISHED.map(OrderStatus::as_str)))
             .filter(orders::updated_at.lt(now - older_than))
             .filter(
                 orders::lease_until
@@ -333,22 +293,7 @@ impl Order {
             .await
     }
 
-    /// Cancelled orders whose refund payments has not confirmed yet.
-    pub async fn refunds_due(
-        conn: &mut AsyncPgConnection,
-        older_than: chrono::Duration,
-        limit: i64,
-    ) -> QueryResult<Vec<Uuid>> {
-        orders::table
-            .filter(orders::refund_due_cents.gt(0_i64))
-            .filter(orders::updated_at.lt(Utc::now() - older_than))
-            .order(orders::updated_at)
-            .limit(limit)
-            .select(orders::id)
-            .load(conn)
-            .await
-    }
-
+    /// The order as its buyer (or an admin) sees it.
     pub fn to_response(
         &self,
         lines: &[OrderLineRow],
@@ -359,11 +304,11 @@ impl Order {
             id: self.id,
             order_id: self.id,
             user_id: self.user_id,
-            status: self.status.clone(),
+            status: self.status,
             total_cents: self.total_cents,
             refunded_cents: self.refunded_cents,
             currency: self.currency.clone(),
-            payment_method: self.payment_method.clone(),
+            payment_method: self.payment_method,
             payment_id: self.payment_id,
             invoice_id,
             invoice_number,
