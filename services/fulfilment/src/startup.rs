@@ -1,32 +1,22 @@
-//! Builds the fulfilment service: pool, migrations, clients, the courier,
-//! routes, the outbox relay and the retry worker.
+//! Builds the fulfilment service: pool, migrations, the courier, routes, and
+//! the two workers (the outbox relay and the courier booking retries).
+//! Nothing imports this module: `main` and the tests call [`build`].
 
 use std::sync::Arc;
 
 use actix_web::web;
-use shop_client::{CatalogueClient, ClientConfig, OrdersClient, PaymentsClient};
-use shop_kit::{Application, db::PgPool, health::Health, metrics::Metrics, outbox::Relay};
+use shop_client::{ClientConfig, OrdersClient};
+use shop_kit::{Application, health::Health, metrics::Metrics, outbox::Relay, workers::Workers};
 use utoipa::OpenApi as _;
 
 use crate::{
+    app::{events::FulfilmentEvents, worker},
     config::Settings,
     courier::{Courier, MockCourier},
     db::MIGRATIONS,
-    events::FulfilmentEvents,
-    routes, worker,
+    routes,
+    state::AppState,
 };
-
-/// What every handler and worker can reach.
-pub struct AppState {
-    pub db: PgPool,
-    pub catalogue: CatalogueClient,
-    pub payments: PaymentsClient,
-    pub orders: OrdersClient,
-    pub courier: Arc<dyn Courier>,
-    /// Delivers the outbox; woken when a transaction wrote an event.
-    pub relay: Arc<Relay>,
-    pub settings: Settings,
-}
 
 /// Migrates the database, starts the workers and binds the server; `main`
 /// and the tests both start here.
@@ -38,13 +28,12 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         internal_token: Some(settings.base.internal_api_token.clone()),
         ..ClientConfig::default()
     };
+    // Orders is reached only by the relay: nothing a request does waits on it.
     let orders = OrdersClient::new(settings.orders_url.clone(), &client)?;
     let relay = Relay::new(
         db.clone(),
         settings.outbox,
-        Arc::new(FulfilmentEvents {
-            orders: orders.clone(),
-        }),
+        Arc::new(FulfilmentEvents { orders }),
         metrics.registry(),
     )
     .await?;
@@ -53,25 +42,26 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         metrics.registry(),
     )?);
     let state = Arc::new(AppState {
-        catalogue: CatalogueClient::new(settings.catalogue_url.clone(), &client)?,
-        payments: PaymentsClient::new(settings.payments_url.clone(), &client)?,
-        orders,
+        db,
         courier,
         relay: relay.clone(),
-        db,
         settings: settings.clone(),
     });
-    tokio::spawn(relay.run());
-    tokio::spawn(worker::run(state.clone()));
+    let workers = Workers::new();
+    relay.spawn(&workers);
+    worker::spawn(state.clone(), &workers);
 
     let data = web::Data::from(state);
     let (verifier, internal_token) = shop_kit::auth::remote_guards(&settings.base)?;
     let openapi = routes::ApiDoc::openapi();
-    Application::build(&settings.base.server, health, metrics, move |cfg| {
-        cfg.app_data(data.clone())
-            .app_data(verifier.clone())
-            .app_data(internal_token.clone())
-            .configure(routes::config);
-        shop_kit::server::openapi(cfg, &openapi);
-    })
+    Ok(
+        Application::build(&settings.base.server, health, metrics, move |cfg| {
+            cfg.app_data(data.clone())
+                .app_data(verifier.clone())
+                .app_data(internal_token.clone())
+                .configure(routes::config);
+            shop_kit::server::openapi(cfg, &openapi);
+        })?
+        .with_workers(workers),
+    )
 }

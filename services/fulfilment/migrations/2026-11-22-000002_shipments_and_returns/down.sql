@@ -1,5 +1,3 @@
-DROP TABLE outbox;
-DROP TABLE document_counters;
 DROP TABLE return_lines;
 DROP TABLE returns;
 DROP TABLE shipments;

@@ -1,4 +1,4 @@
--- Courier bookings, shipments, returns (RMAs), their numbering and the outbox.
+-- Courier bookings, shipments and returns (RMAs).
 
 ALTER TABLE packing_tasks
     -- Chosen before the courier is first asked: the booking's idempotency key.
@@ -51,25 +51,6 @@ CREATE TABLE return_lines (
     PRIMARY KEY (return_id, product_id)
 );
 
--- shop_kit::numbering (RMA numbers).
-CREATE TABLE document_counters (
-    kind         text NOT NULL CHECK (kind IN ('RMA')),
-    year         integer NOT NULL,
-    last_number  integer NOT NULL,
-    PRIMARY KEY (kind, year)
-);
+-- RMA numbers come from shop-kit's document_counters.
 
--- shop_kit::outbox: events for orders (packing, shipped, delivered, refunds).
-CREATE TABLE outbox (
-    id               uuid PRIMARY KEY,
-    event_type       text NOT NULL,
-    aggregate_id     uuid NOT NULL,
-    payload          jsonb NOT NULL,
-    status           text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
-    attempts         integer NOT NULL DEFAULT 0,
-    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
-    last_error       text,
-    created_at       timestamptz NOT NULL DEFAULT now(),
-    delivered_at     timestamptz
-);
-CREATE INDEX outbox_due_idx ON outbox (next_attempt_at) WHERE status = 'pending';
+-- Events for orders (packing, shipped, delivered, returns) go to shop-kit's outbox table.

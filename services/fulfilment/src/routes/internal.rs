@@ -1,18 +1,25 @@
-//! `/internal/fulfilments*`: paid orders arriving from orders (the
-//! `order.paid` event) and cancellations before packing. Never routed by the
-//! gateway; every call must carry `X-Internal-Token`.
+//! `/internal/*`: what orders tells fulfilment: paid orders (`order.paid`),
+//! cancellations before packing, and refunded returns (`return.refunded`).
+//! Never routed by the gateway; every call must carry `X-Internal-Token`.
 
-use actix_web::{HttpResponse, http::StatusCode, web};
-use shop_client::wire::{fulfilment::FulfilmentResponse, orders::OrderPaidEvent};
-use shop_kit::{Problem, auth::InternalCaller};
+use actix_web::{HttpResponse, web};
+use shop_client::wire::{
+    ErrorCode,
+    fulfilment::{FulfilmentResponse, PackingTaskStatus, ReturnResponse},
+    orders::{OrderPaidEvent, ReturnRefundedEvent},
+};
+use shop_kit::{Problem, auth::InternalCaller, extract::Json};
 use uuid::Uuid;
 
 use crate::{
-    db::models::fulfilment::{self, CancelError},
+    app::{
+        intake::{self, Intake, Withdrawal},
+        returns,
+    },
+    db::models::packing_task::PackingTask,
     error::ApiError,
-    startup::AppState,
+    state::AppState,
 };
-use shop_kit::extract::Json;
 
 /// Registers the internal routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -24,6 +31,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route(
             "/internal/fulfilments/{order_id}/cancel",
             web::post().to(cancel_fulfilment),
+        )
+        .route(
+            "/internal/returns/{id}/refunded",
+            web::post().to(return_refunded),
         );
 }
 
@@ -39,20 +50,10 @@ pub async fn create_fulfilment(
     state: web::Data<AppState>,
     body: Json<OrderPaidEvent>,
 ) -> Result<HttpResponse, ApiError> {
-    if body.lines.is_empty() || body.lines.iter().any(|l| l.quantity < 1) {
-        return Err(Problem::invalid_field("lines", "must list what was bought"));
-    }
-    let mut conn = state.db.get().await?;
-    let (task, created) = fulfilment::accept(&mut conn, &body).await?;
-    if created {
-        tracing::info!(order_id = %body.order_id, task_id = %task.id, status = %task.status, "packing task created");
-    }
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok(HttpResponse::build(status).json(task.to_fulfilment()))
+    Ok(match intake::accept(&state, &body).await? {
+        Intake::New(task) => HttpResponse::Created().json(task.to_fulfilment()),
+        Intake::Known(task) => HttpResponse::Ok().json(task.to_fulfilment()),
+    })
 }
 
 /// The order's packing task; 404 before `order.paid` arrived.
@@ -67,7 +68,7 @@ pub async fn get_fulfilment(
     order_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.db.get().await?;
-    let task = fulfilment::PackingTask::for_order(&mut conn, *order_id)
+    let task = PackingTask::for_order(&mut conn, *order_id)
         .await?
         .ok_or_else(|| Problem::not_found("fulfilment"))?;
     Ok(HttpResponse::Ok().json(task.to_fulfilment()))
@@ -86,18 +87,35 @@ pub async fn cancel_fulfilment(
     order_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let order_id = *order_id;
-    let mut conn = state.db.get().await?;
-    match fulfilment::cancel(&mut conn, order_id).await {
-        Ok(Some(task)) => Ok(HttpResponse::Ok().json(task.to_fulfilment())),
-        Ok(None) => Ok(HttpResponse::Ok().json(FulfilmentResponse {
+    match intake::cancel(&state, order_id).await? {
+        Withdrawal::Cancelled(task) => Ok(HttpResponse::Ok().json(task.to_fulfilment())),
+        Withdrawal::BeforeArrival => Ok(HttpResponse::Ok().json(FulfilmentResponse {
             order_id,
             packing_task_id: None,
-            status: "cancelled".to_owned(),
+            status: PackingTaskStatus::Cancelled,
         })),
-        Err(CancelError::AlreadyPacked(status)) => Err(Problem::conflict(
-            "already_packed",
+        Withdrawal::AlreadyPacked(status) => Err(Problem::conflict(
+            ErrorCode::AlreadyPacked,
             format!("the packing task is already {status}"),
         )),
-        Err(CancelError::Db(e)) => Err(e.into()),
     }
+}
+
+/// `return.refunded`: orders restocked the goods and gave the money back;
+/// the return is `refunded` (a repeated event answers it as it is).
+#[utoipa::path(post, path = "/internal/returns/{id}/refunded", request_body = ReturnRefundedEvent, responses(
+    (status = 200, body = ReturnResponse),
+    (status = 404, body = shop_client::wire::ProblemDetails),
+    (status = 409, description = "The return was never received", body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all, fields(return_id = %id))]
+pub async fn return_refunded(
+    _caller: InternalCaller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: Json<ReturnRefundedEvent>,
+) -> Result<HttpResponse, ApiError> {
+    let rma = returns::refunded(&state, *id, &body).await?;
+    let mut conn = state.db.get().await?;
+    Ok(HttpResponse::Ok().json(returns::describe(&mut conn, &rma).await?))
 }

@@ -1,7 +1,7 @@
 //! The fulfilment service's HTTP routes; each resource module owns its own.
 
-pub mod admin;
 pub mod internal;
+pub mod packing_tasks;
 pub mod returns;
 pub mod shipments;
 
@@ -13,19 +13,20 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "fulfilment"),
     paths(
-        admin::list_packing_tasks,
-        admin::get_packing_task,
-        admin::mark_packed,
-        admin::mark_in_transit,
-        admin::mark_delivered,
-        admin::receive_return,
+        packing_tasks::list_packing_tasks,
+        packing_tasks::get_packing_task,
+        packing_tasks::mark_packed,
+        shipments::mark_in_transit,
+        shipments::mark_delivered,
         shipments::get_shipment,
         shipments::get_order_shipment,
         returns::create_return,
         returns::get_return,
+        returns::receive_return,
         internal::create_fulfilment,
         internal::get_fulfilment,
-        internal::cancel_fulfilment
+        internal::cancel_fulfilment,
+        internal::return_refunded
     ),
     components(schemas(shop_client::wire::ProblemDetails))
 )]
@@ -33,7 +34,7 @@ pub struct ApiDoc;
 
 /// Registers every route.
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.configure(admin::config)
+    cfg.configure(packing_tasks::config)
         .configure(shipments::config)
         .configure(returns::config)
         .configure(internal::config);

@@ -1,11 +1,16 @@
-//! `/api/shipments/{id}` and `/api/orders/{id}/shipment`: the buyer's own, or any for an admin.
+//! Shipments: `/api/shipments/{id}` and `/api/orders/{id}/shipment` for the
+//! buyer (or any for an admin), and the courier's scans staff report under
+//! `/api/admin/shipments/{id}/*`.
 
 use actix_web::{HttpResponse, web};
 use shop_client::wire::fulfilment::ShipmentResponse;
-use shop_kit::{Problem, auth::AuthUser};
+use shop_kit::{
+    Problem,
+    auth::{AdminUser, AuthUser},
+};
 use uuid::Uuid;
 
-use crate::{db::models::shipment::Shipment, error::ApiError, startup::AppState};
+use crate::{app::shipments, db::models::shipment::Shipment, error::ApiError, state::AppState};
 
 /// Registers the shipment routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -13,9 +18,18 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/orders/{id}/shipment",
             web::get().to(get_order_shipment),
+        )
+        .route(
+            "/api/admin/shipments/{id}/in-transit",
+            web::post().to(mark_in_transit),
+        )
+        .route(
+            "/api/admin/shipments/{id}/delivered",
+            web::post().to(mark_delivered),
         );
 }
 
+/// The shipment if the caller may see it; someone else's is a 404.
 fn visible(shipment: Option<Shipment>, user: &AuthUser) -> Result<ShipmentResponse, Problem> {
     shipment
         .filter(|s| s.user_id == user.id || user.is_admin())
@@ -53,4 +67,32 @@ pub async fn get_order_shipment(
     let mut conn = state.db.get().await?;
     let shipment = Shipment::for_order(&mut conn, *id).await?;
     Ok(HttpResponse::Ok().json(visible(shipment, &user)?))
+}
+
+/// The courier picked the parcel up.
+#[utoipa::path(post, path = "/api/admin/shipments/{id}/in-transit", responses(
+    (status = 200, body = ShipmentResponse),
+    (status = 404, body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all, fields(shipment_id = %id))]
+pub async fn mark_in_transit(
+    _admin: AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(shipments::pick_up(&state, *id).await?.to_response()))
+}
+
+/// Delivered: the order becomes `delivered` (through the outbox). Again is a 200.
+#[utoipa::path(post, path = "/api/admin/shipments/{id}/delivered", responses(
+    (status = 200, body = ShipmentResponse),
+    (status = 404, body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all, fields(shipment_id = %id))]
+pub async fn mark_delivered(
+    _admin: AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(shipments::deliver(&state, *id).await?.to_response()))
 }

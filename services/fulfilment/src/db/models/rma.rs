@@ -1,6 +1,6 @@
-//! The `returns` and `return_lines` tables: RMAs, numbered `RMA-YYYY-NNNNNN`.
-//! Receiving one has three steps (restock, refund, credit note through the
-//! outbox); each is recorded when done so a retry skips it.
+//! The `returns` and `return_lines` tables: RMAs, numbered `RMA-YYYY-NNNNNN`,
+//! `requested`, then `received` (fulfilment has the goods back and told
+//! orders), then `refunded` (orders restocked, refunded and credited them).
 
 use std::collections::HashMap;
 
@@ -10,7 +10,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use shop_client::wire::fulfilment::{ReturnLineResponse, ReturnResponse};
 use uuid::Uuid;
 
-use crate::db::schema::{return_lines, returns};
+use crate::{
+    db::schema::{return_lines, returns},
+    domain::status::{Lifecycle as _, ReturnStatus},
+};
 
 /// A return row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -21,13 +24,11 @@ pub struct Rma {
     pub order_id: Uuid,
     pub user_id: Uuid,
     pub reason: String,
-    pub status: String,
+    #[diesel(serialize_as = String, deserialize_as = String)]
+    pub status: ReturnStatus,
     pub refund_cents: i64,
     pub restocked_at: Option<DateTime<Utc>>,
     pub refunded_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
-    pub attempts: i32,
-    pub next_attempt_at: Option<DateTime<Utc>>,
     pub received_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -43,17 +44,22 @@ pub struct RmaLine {
     pub unit_price_cents: i64,
 }
 
-/// Which receiving step just finished.
-#[derive(Debug, Clone, Copy)]
-pub enum Step {
-    Restocked,
-    Refunded,
+impl RmaLine {
+    /// The line as the wire (and `return.received`) carries it.
+    pub fn to_response(&self) -> ReturnLineResponse {
+        ReturnLineResponse {
+            product_id: self.product_id,
+            quantity: self.quantity,
+            unit_price_cents: self.unit_price_cents,
+        }
+    }
 }
 
 impl Rma {
+    /// Writes a new return and its lines.
     pub async fn insert(
         conn: &mut AsyncPgConnection,
-        rma: &Self,
+        rma: Self,
         lines: &[RmaLine],
     ) -> QueryResult<()> {
         diesel::insert_into(returns::table)
@@ -67,6 +73,7 @@ impl Rma {
             .map(drop)
     }
 
+    /// A return by its id.
     pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Self>> {
         returns::table
             .find(id)
@@ -76,6 +83,18 @@ impl Rma {
             .optional()
     }
 
+    /// A return locked for the rest of the transaction.
+    pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Self>> {
+        returns::table
+            .find(id)
+            .for_update()
+            .select(Self::as_select())
+            .first(conn)
+            .await
+            .optional()
+    }
+
+    /// The return's lines, by product.
     pub async fn lines(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<RmaLine>> {
         return_lines::table
             .filter(return_lines::return_id.eq(id))
@@ -106,113 +125,69 @@ impl Rma {
             .collect())
     }
 
-    /// `requested` -> `received` (a received or refunded return stays as it is).
+    /// To `received`; `None` when it could not move (received before, by
+    /// this request's twin or an earlier one).
     pub async fn mark_received(
         conn: &mut AsyncPgConnection,
         id: Uuid,
     ) -> QueryResult<Option<Self>> {
+        let to = ReturnStatus::Received;
         diesel::update(
-            returns::table.filter(returns::id.eq(id).and(returns::status.eq("requested"))),
+            returns::table
+                .find(id)
+                .filter(returns::status.eq_any(ReturnStatus::sources(to))),
         )
         .set((
-            returns::status.eq("received"),
+            returns::status.eq(to.as_str()),
             returns::received_at.eq(diesel::dsl::now),
-            returns::next_attempt_at.eq(diesel::dsl::now),
             returns::updated_at.eq(diesel::dsl::now),
         ))
-        .execute(conn)
-        .await?;
-        Self::find(conn, id).await
+        .returning(Self::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
     }
 
-    /// Records a finished step.
-    pub async fn step_done(conn: &mut AsyncPgConnection, id: Uuid, step: Step) -> QueryResult<()> {
-        let now = Utc::now();
-        let update = diesel::update(returns::table.find(id));
-        match step {
-            Step::Restocked => {
-                update
-                    .set((returns::restocked_at.eq(now), returns::updated_at.eq(now)))
-                    .execute(conn)
-                    .await
-            }
-            Step::Refunded => {
-                update
-                    .set((returns::refunded_at.eq(now), returns::updated_at.eq(now)))
-                    .execute(conn)
-                    .await
-            }
-        }
-        .map(drop)
-    }
-
-    /// A step failed: why, and when the worker tries again.
-    pub async fn step_failed(
+    /// To `refunded`: orders restocked the goods, then gave the money back;
+    /// `None` when it could not move (not received, or refunded already).
+    pub async fn mark_refunded(
         conn: &mut AsyncPgConnection,
         id: Uuid,
-        error: &str,
-        next: DateTime<Utc>,
-    ) -> QueryResult<()> {
-        diesel::update(returns::table.find(id))
-            .set((
-                returns::attempts.eq(returns::attempts + 1),
-                returns::last_error.eq(error),
-                returns::next_attempt_at.eq(next),
-                returns::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)
-            .await
-            .map(drop)
-    }
-
-    /// `received` -> `refunded`; false when someone finished it first.
-    pub async fn mark_refunded(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-        let updated = diesel::update(
-            returns::table.filter(returns::id.eq(id).and(returns::status.eq("received"))),
+    ) -> QueryResult<Option<Self>> {
+        let to = ReturnStatus::Refunded;
+        let now = Utc::now();
+        diesel::update(
+            returns::table
+                .find(id)
+                .filter(returns::status.eq_any(ReturnStatus::sources(to))),
         )
         .set((
-            returns::status.eq("refunded"),
-            returns::last_error.eq(None::<String>),
-            returns::next_attempt_at.eq(None::<DateTime<Utc>>),
-            returns::updated_at.eq(diesel::dsl::now),
+            returns::status.eq(to.as_str()),
+            returns::restocked_at.eq(now),
+            returns::refunded_at.eq(now),
+            returns::updated_at.eq(now),
         ))
-        .execute(conn)
-        .await?;
-        Ok(updated == 1)
+        .returning(Self::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
     }
 
-    /// Received returns whose next attempt is due.
-    pub async fn due(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Uuid>> {
-        returns::table
-            .filter(returns::status.eq("received"))
-            .filter(returns::next_attempt_at.le(Utc::now()))
-            .order(returns::next_attempt_at)
-            .limit(limit)
-            .select(returns::id)
-            .load(conn)
-            .await
-    }
-
-    pub fn to_response(&self, lines: &[RmaLine]) -> ReturnResponse {
+    /// The return as the buyer and staff see it; `last_error` says why it
+    /// is not refunded yet, when something failed.
+    pub fn to_response(&self, lines: &[RmaLine], last_error: Option<String>) -> ReturnResponse {
         ReturnResponse {
             id: self.id,
             number: self.number.clone(),
             order_id: self.order_id,
             user_id: self.user_id,
-            status: self.status.clone(),
+            status: self.status,
             reason: self.reason.clone(),
-            lines: lines
-                .iter()
-                .map(|l| ReturnLineResponse {
-                    product_id: l.product_id,
-                    quantity: l.quantity,
-                    unit_price_cents: l.unit_price_cents,
-                })
-                .collect(),
+            lines: lines.iter().map(RmaLine::to_response).collect(),
             refund_cents: self.refund_cents,
             restocked: self.restocked_at.is_some(),
             refunded: self.refunded_at.is_some(),
-            last_error: self.last_error.clone(),
+            last_error,
             created_at: self.created_at,
             received_at: self.received_at,
             refunded_at: self.refunded_at,

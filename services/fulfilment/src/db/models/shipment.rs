@@ -1,4 +1,7 @@
-//! The `shipments` table: one parcel per order with the courier's tracking number.
+//! The `shipments` table: one parcel per order with the courier's tracking
+//! number, `booked`, then `in_transit`, then `delivered`.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::{pg::Pg, prelude::*};
@@ -6,7 +9,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use shop_client::wire::fulfilment::ShipmentResponse;
 use uuid::Uuid;
 
-use crate::db::schema::shipments;
+use crate::{
+    db::schema::shipments,
+    domain::status::{Lifecycle as _, ShipmentStatus},
+};
 
 /// A shipment row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -18,7 +24,8 @@ pub struct Shipment {
     pub user_id: Uuid,
     pub courier: String,
     pub tracking_number: String,
-    pub status: String,
+    #[diesel(serialize_as = String, deserialize_as = String)]
+    pub status: ShipmentStatus,
     pub booked_at: DateTime<Utc>,
     pub in_transit_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
@@ -26,7 +33,8 @@ pub struct Shipment {
 }
 
 impl Shipment {
-    pub async fn insert(conn: &mut AsyncPgConnection, row: &Self) -> QueryResult<Self> {
+    /// Writes a new shipment.
+    pub async fn insert(conn: &mut AsyncPgConnection, row: Self) -> QueryResult<Self> {
         diesel::insert_into(shipments::table)
             .values(row)
             .returning(Self::as_returning())
@@ -34,6 +42,7 @@ impl Shipment {
             .await
     }
 
+    /// A shipment by its id.
     pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Self>> {
         shipments::table
             .find(id)
@@ -43,6 +52,7 @@ impl Shipment {
             .optional()
     }
 
+    /// The order's shipment, once the courier is booked.
     pub async fn for_order(
         conn: &mut AsyncPgConnection,
         order_id: Uuid,
@@ -59,7 +69,7 @@ impl Shipment {
     pub async fn for_tasks(
         conn: &mut AsyncPgConnection,
         task_ids: &[Uuid],
-    ) -> QueryResult<std::collections::HashMap<Uuid, Self>> {
+    ) -> QueryResult<HashMap<Uuid, Self>> {
         let rows: Vec<Self> = shipments::table
             .filter(shipments::packing_task_id.eq_any(task_ids))
             .select(Self::as_select())
@@ -68,16 +78,19 @@ impl Shipment {
         Ok(rows.into_iter().map(|s| (s.packing_task_id, s)).collect())
     }
 
-    /// `booked` -> `in_transit`; `None` when it is not booked.
+    /// To `in_transit`; `None` when it could not move (not booked).
     pub async fn mark_in_transit(
         conn: &mut AsyncPgConnection,
         id: Uuid,
     ) -> QueryResult<Option<Self>> {
+        let to = ShipmentStatus::InTransit;
         diesel::update(
-            shipments::table.filter(shipments::id.eq(id).and(shipments::status.eq("booked"))),
+            shipments::table
+                .find(id)
+                .filter(shipments::status.eq_any(ShipmentStatus::sources(to))),
         )
         .set((
-            shipments::status.eq("in_transit"),
+            shipments::status.eq(to.as_str()),
             shipments::in_transit_at.eq(diesel::dsl::now),
             shipments::updated_at.eq(diesel::dsl::now),
         ))
@@ -87,23 +100,22 @@ impl Shipment {
         .optional()
     }
 
-    /// `booked` or `in_transit` -> `delivered` (a parcel delivered without a
-    /// pickup scan passes through `in_transit` at the same moment); `None`
-    /// when it was delivered already.
+    /// To `delivered` (a parcel delivered without a pickup scan passes
+    /// through `in_transit` at the same moment); `None` when it was
+    /// delivered already.
     pub async fn mark_delivered(
         conn: &mut AsyncPgConnection,
         id: Uuid,
     ) -> QueryResult<Option<Self>> {
+        let to = ShipmentStatus::Delivered;
         let now = Utc::now();
         diesel::update(
-            shipments::table.filter(
-                shipments::id
-                    .eq(id)
-                    .and(shipments::status.eq_any(["booked", "in_transit"])),
-            ),
+            shipments::table
+                .find(id)
+                .filter(shipments::status.eq_any(ShipmentStatus::sources(to))),
         )
         .set((
-            shipments::status.eq("delivered"),
+            shipments::status.eq(to.as_str()),
             shipments::in_transit_at.eq(diesel::dsl::sql::<
                 diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
             >("COALESCE(in_transit_at, now())")),
@@ -116,13 +128,14 @@ impl Shipment {
         .optional()
     }
 
+    /// The shipment as the buyer and staff see it.
     pub fn to_response(&self) -> ShipmentResponse {
         ShipmentResponse {
             id: self.id,
             order_id: self.order_id,
             courier: self.courier.clone(),
             tracking_number: self.tracking_number.clone(),
-            status: self.status.clone(),
+            status: self.status,
             booked_at: self.booked_at,
             in_transit_at: self.in_transit_at,
             delivered_at: self.delivered_at,

@@ -1,0 +1,146 @@
+//! `/api/admin/packing-tasks*` for staff: the tasks to pack, and packing one
+//! (which books the courier).
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use serde::Deserialize;
+use shop_client::wire::{Page, fulfilment::PackingTaskResponse};
+use shop_kit::{Problem, auth::AdminUser, extract::Query, pagination::PageQuery};
+use uuid::Uuid;
+
+use crate::{
+    app::packing::{self, Packing},
+    db::models::packing_task::PackingTask,
+    domain::status::PackingTaskStatus,
+    error::ApiError,
+    state::AppState,
+};
+
+/// Registers the packing task routes.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/api/admin/packing-tasks",
+        web::get().to(list_packing_tasks),
+    )
+    .route(
+        "/api/admin/packing-tasks/{id}",
+        web::get().to(get_packing_task),
+    )
+    .route(
+        "/api/admin/packing-tasks/{id}/packed",
+        web::post().to(mark_packed),
+    );
+}
+
+/// `?status=&limit=&offset=`
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskQuery {
+    /// `pending`, `packed`, `shipped` or `cancelled`.
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// `?status=`, blank meaning every status; a 422 naming the field otherwise.
+fn parse_status(raw: Option<&str>) -> Result<Option<PackingTaskStatus>, Problem> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    raw.parse().map(Some).map_err(|_| {
+        let names: Vec<&str> = PackingTaskStatus::ALL.iter().map(|s| s.as_str()).collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        Problem::invalid_field("status", format!("must be {} or {last}", rest.join(", ")))
+    })
+}
+
+async fn find_task(state: &AppState, id: Uuid) -> Result<PackingTask, Problem> {
+    let mut conn = state.db.get().await?;
+    PackingTask::find(&mut conn, id)
+        .await?
+        .ok_or_else(|| Problem::not_found("packing task"))
+}
+
+/// Packing tasks, oldest first, optionally in one status.
+#[utoipa::path(get, path = "/api/admin/packing-tasks", params(TaskQuery), responses(
+    (status = 200, body = Page<PackingTaskResponse>),
+    (status = 422, body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all)]
+pub async fn list_packing_tasks(
+    _admin: AdminUser,
+    state: web::Data<AppState>,
+    query: Query<TaskQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageQuery {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .parse()?;
+    let status = parse_status(query.status.as_deref())?;
+    let (tasks, total) = {
+        let mut conn = state.db.get().await?;
+        PackingTask::list(&mut conn, status, page.limit, page.offset).await?
+    };
+    Ok(HttpResponse::Ok().json(Page {
+        items: packing::views(&state, &tasks).await?,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// One packing task, with the courier error if the booking failed.
+#[utoipa::path(get, path = "/api/admin/packing-tasks/{id}", responses(
+    (status = 200, body = PackingTaskResponse),
+    (status = 404, body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all, fields(task_id = %id))]
+pub async fn get_packing_task(
+    _admin: AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let task = find_task(&state, *id).await?;
+    Ok(HttpResponse::Ok().json(packing::view(&state, task).await?))
+}
+
+/// Packed: books the courier. 200 with the task `shipped` and its shipment;
+/// 202 with the task still `packed` and `courier_error` when the courier
+/// refused (the booking is retried). Packing a shipped task again is a 200.
+#[utoipa::path(post, path = "/api/admin/packing-tasks/{id}/packed", responses(
+    (status = 200, body = PackingTaskResponse),
+    (status = 202, description = "Packed; the courier booking failed and will be retried", body = PackingTaskResponse),
+    (status = 409, description = "The order was cancelled", body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all, fields(task_id = %id))]
+pub async fn mark_packed(
+    _admin: AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (status, task) = match packing::pack(&state, *id).await? {
+        Packing::Shipped(task) => (StatusCode::OK, task),
+        Packing::AwaitingCourier(task) => (StatusCode::ACCEPTED, task),
+    };
+    Ok(HttpResponse::build(status).json(packing::view(&state, task).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_filter_is_a_known_status_or_blank() {
+        assert_eq!(parse_status(None).unwrap(), None);
+        assert_eq!(parse_status(Some("  ")).unwrap(), None);
+        assert_eq!(
+            parse_status(Some(" packed ")).unwrap(),
+            Some(PackingTaskStatus::Packed)
+        );
+        let problem = parse_status(Some("lost")).unwrap_err();
+        assert_eq!(
+            problem.details().fields.as_ref().unwrap()["status"],
+            "must be pending, packed, shipped or cancelled"
+        );
+    }
+}
