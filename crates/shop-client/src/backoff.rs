@@ -18,7 +18,8 @@ pub fn delay(base: Duration, attempt: u32) -> Duration {
         .saturating_mul(2u32.saturating_pow(exponent))
         .min(MAX_DELAY);
     let ms = u64::try_from(full.as_millis()).unwrap_or(u64::MAX).max(1);
-    Duration::from_millis(rand::rng().random_range(ms / 2..=ms))
+    // The upper half, rounded up so that a 1 ms delay stays 1 ms, never 0.
+    Duration::from_millis(rand::rng().random_range(ms.div_ceil(2)..=ms))
 }
 
 #[cfg(test)]
@@ -33,6 +34,10 @@ mod tests {
             let full = (100_u128 << (attempt - 1).min(20)).min(300_000);
             assert!(wait >= full / 2 && wait <= full, "{attempt}: {wait}");
         }
-        assert_eq!(delay(Duration::ZERO, 1), Duration::from_millis(1));
+        // A zero base still waits: 1 ms, every time (this drew 0 ms half the
+        // time when the lower bound was rounded down).
+        for _ in 0..1000 {
+            assert_eq!(delay(Duration::ZERO, 1), Duration::from_millis(1));
+        }
     }
 }
