@@ -133,19 +133,21 @@ async fn a_wallet_order_stranded_by_a_payments_outage_is_paid_by_recovery_once_p
 }
 
 /// Writes what a checkout would have written before crashing: the order (in
-/// `status`, untouched for an hour, nobody driving it) and its key.
+/// `status`, untouched for an hour, nobody driving it) and its key. Recovery
+/// may take it up at once, so whatever else the crash left (a hold, a
+/// payment) is staged first, under the same `id`.
 async fn stage_crashed_order(
     shop: &Shop,
+    id: Uuid,
     user_id: Uuid,
     key: &str,
     request: &Value,
     (product, quantity, unit_price_cents): (Uuid, i32, i64),
     status: &str,
-) -> Uuid {
+) {
     let request: CheckoutRequest = serde_json::from_value(request.clone()).unwrap();
     let today = Utc::now();
     let checkout = parse(&request, (today.year(), today.month())).ok().unwrap();
-    let id = Uuid::now_v7();
     let an_hour_ago = Utc::now() - chrono::Duration::hours(1);
     let order = Order {
         id,
@@ -183,7 +185,6 @@ async fn stage_crashed_order(
     .await
     .unwrap();
     assert_eq!(claimed, Claimed::ByUs);
-    id
 }
 
 async fn hold_stock(shop: &Shop, order_id: Uuid, product: Uuid, quantity: i32) {
@@ -204,8 +205,12 @@ async fn a_card_checkout_that_crashed_between_reserve_and_pay_is_compensated_on_
     let product = shop.product(1500, 10).await;
     let (user_id, token) = shop.shopper();
     let request = checkout_body(card(GOOD_CARD));
-    let id = stage_crashed_order(
+    let id = Uuid::now_v7();
+    hold_stock(&shop, id, product, 4).await;
+    assert_eq!(shop.stock(product).await, (10, 4));
+    stage_crashed_order(
         &shop,
+        id,
         user_id,
         "crashed",
         &request,
@@ -213,8 +218,6 @@ async fn a_card_checkout_that_crashed_between_reserve_and_pay_is_compensated_on_
         "reserved",
     )
     .await;
-    hold_stock(&shop, id, product, 4).await;
-    assert_eq!(shop.stock(product).await, (10, 4));
 
     let order = shop
         .wait_for_status(&id.to_string(), &["failed", "paid"])
@@ -235,15 +238,7 @@ async fn a_checkout_that_crashed_after_the_charge_is_completed_on_restart_withou
     let product = shop.product(1500, 10).await;
     let (user_id, token) = shop.shopper();
     let request = checkout_body(card(GOOD_CARD));
-    let id = stage_crashed_order(
-        &shop,
-        user_id,
-        "charged",
-        &request,
-        (product, 2, 1500),
-        "reserved",
-    )
-    .await;
+    let id = Uuid::now_v7();
     hold_stock(&shop, id, product, 2).await;
     let (status, payment) = shop
         .internal(
@@ -254,6 +249,16 @@ async fn a_checkout_that_crashed_after_the_charge_is_completed_on_restart_withou
         )
         .await;
     assert_eq!(status, 201, "{payment}");
+    stage_crashed_order(
+        &shop,
+        id,
+        user_id,
+        "charged",
+        &request,
+        (product, 2, 1500),
+        "reserved",
+    )
+    .await;
 
     let order = shop
         .wait_for_status(&id.to_string(), &["paid", "failed"])
@@ -280,8 +285,10 @@ async fn a_wallet_checkout_that_crashed_before_reserving_is_driven_to_the_end() 
     let product = shop.product(2500, 3).await;
     let (user_id, token) = shop.customer(10_000).await;
     let request = checkout_body(json!({"type": "wallet"}));
-    let id = stage_crashed_order(
+    let id = Uuid::now_v7();
+    stage_crashed_order(
         &shop,
+        id,
         user_id,
         "early",
         &request,
