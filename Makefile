@@ -59,6 +59,10 @@ images-offline: ## Build every image from Debian packages, for machines with no 
 e2e: ## Build, start the CI stack, run integration_tests/ on the compose network, tear down
 	integration_tests/run.sh
 
+.PHONY: fuzz
+fuzz: ## schemathesis (every check) against the native shop as a customer and as an admin; the document validated, a generated client used
+	.ci/test-services.sh .ci/fuzz.sh
+
 .PHONY: bench-checkout
 bench-checkout: ## full checkouts through the gateway at rising rates (p50/p95/p99)
 	.ci/test-services.sh .ci/bench-checkout.sh

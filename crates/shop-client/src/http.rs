@@ -52,6 +52,12 @@ pub struct HttpClient {
     internal_token: Option<Arc<str>>,
 }
 
+/// How long a client keeps an idle connection for reuse. Every server in
+/// the shop keeps one open longer (`shop_kit::server::KEEP_ALIVE`): a server
+/// that closed it first could do so just as the client sends a request on
+/// it, which then fails with "connection closed before message completed".
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 impl HttpClient {
     /// A client for `service` at `base` (e.g. `http://catalogue:9002`).
     pub fn new(
@@ -62,7 +68,7 @@ impl HttpClient {
         let reqwest_client = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .build()
             .map_err(|e| ClientError::InvalidRequest {
                 service,

@@ -20,6 +20,7 @@ pub struct Problem {
     // Boxed: handlers return `Result<_, Problem>` everywhere, so keep it small.
     details: Box<ProblemDetails>,
     retry_after_secs: Option<u64>,
+    allow: Option<String>,
     source: Option<anyhow::Error>,
 }
 
@@ -29,6 +30,7 @@ impl Problem {
         Self {
             details: Box::new(ProblemDetails::new(status.as_u16(), code, title)),
             retry_after_secs: None,
+            allow: None,
             source: None,
         }
     }
@@ -63,6 +65,13 @@ impl Problem {
     #[must_use]
     pub fn retry_after(mut self, seconds: u64) -> Self {
         self.retry_after_secs = Some(seconds);
+        self
+    }
+
+    /// Adds an `Allow` header (405: the methods the path has).
+    #[must_use]
+    pub fn allow(mut self, methods: &[String]) -> Self {
+        self.allow = Some(methods.join(", "));
         self
     }
 
@@ -168,6 +177,9 @@ impl ResponseError for Problem {
         response.content_type(ProblemDetails::CONTENT_TYPE);
         if let Some(seconds) = self.retry_after_secs {
             response.insert_header(("Retry-After", seconds.to_string()));
+        }
+        if let Some(methods) = &self.allow {
+            response.insert_header(("Allow", methods.as_str()));
         }
         response.json(body)
     }

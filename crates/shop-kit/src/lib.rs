@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod input;
 pub mod metrics;
 pub mod numbering;
+pub mod openapi;
 pub mod outbox;
 pub mod pagination;
 pub mod redis;

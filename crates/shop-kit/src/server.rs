@@ -23,6 +23,14 @@ use crate::{Problem, config::ServerSettings, health::Health, metrics::Metrics, w
 /// The header carrying the request id end to end.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// How long an idle connection stays open: longer than any client of the
+/// shop's keeps one (`shop_client::http::POOL_IDLE_TIMEOUT`), so that the
+/// client, never the server, ends it. With actix's default of 5 s the
+/// gateway sometimes sent a request on a connection a service was closing,
+/// and answered 503 (the fuzzer found it).
+pub const KEEP_ALIVE: std::time::Duration =
+    shop_client::http::POOL_IDLE_TIMEOUT.saturating_add(std::time::Duration::from_secs(15));
+
 /// The header naming the service that answered.
 pub const SERVED_BY_HEADER: &str = "x-served-by";
 
@@ -100,6 +108,7 @@ impl Application {
                 let _ = tcp.set_nodelay(true);
             }
         })
+        .keep_alive(KEEP_ALIVE)
         .workers(settings.workers)
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
         // Signals are handled in `run_until_stopped`, which stops the
@@ -208,8 +217,22 @@ fn json_error(error: JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_w
     .into()
 }
 
-async fn not_found() -> Result<HttpResponse, Problem> {
-    Err(Problem::not_found("route"))
+/// No route matched: a documented path with another method is a 405 with
+/// `Allow`; anything else a 404.
+async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, Problem> {
+    let known = req
+        .app_data::<web::Data<crate::openapi::KnownRoutes>>()
+        .and_then(|known| known.methods_of(req.path()));
+    match known {
+        Some(methods) => Err(Problem::new(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            shop_client::wire::ErrorCode::MethodNotAllowed,
+            "Method not allowed",
+        )
+        .detail(format!("this path answers {}", methods.join(", ")))
+        .allow(&methods)),
+        None => Err(Problem::not_found("route")),
+    }
 }
 
 /// Middleware: a path with a dot segment, an encoded slash or a control
@@ -317,12 +340,21 @@ impl RootSpanBuilder for ShopRootSpan {
     }
 }
 
-/// Serves a service's OpenAPI document at `/openapi.json`.
+/// Serves a service's OpenAPI document at `/openapi.json`, finished by
+/// [`crate::openapi::finish`] (its title names the service), and answers 405
+/// with `Allow` for a method a documented path does not have.
 pub fn openapi(cfg: &mut web::ServiceConfig, doc: &utoipa::openapi::OpenApi) {
-    let body = doc.to_json().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "cannot serialise the OpenAPI document");
-        "{}".to_owned()
-    });
+    let finished = crate::openapi::finish(doc, &doc.info.title);
+    serve_document(cfg, &finished);
+}
+
+/// Serves a finished document at `/openapi.json` (the gateway's merged one
+/// goes through here too) and knows its routes for 405s.
+pub fn serve_document(cfg: &mut web::ServiceConfig, finished: &serde_json::Value) {
+    cfg.app_data(web::Data::new(crate::openapi::KnownRoutes::from_document(
+        finished,
+    )));
+    let body = finished.to_string();
     cfg.route(
         "/openapi.json",
         web::get().to(move || {

@@ -567,6 +567,79 @@ impl TestApp {
     }
 }
 
+/// The routes a crate registers, read from its source: every
+/// `.route("PATH", web::METHOD()...)` under `dir`, as `(METHOD, PATH)`.
+/// shop-kit's own (health, metrics, `/openapi.json`) are included.
+pub fn registered_routes(dir: &Path) -> std::collections::BTreeSet<(String, String)> {
+    let kit = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = walk(dir)
+        .into_iter()
+        .chain(["health.rs", "metrics.rs", "server.rs"].map(|f| kit.join(f)))
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"));
+    let mut routes = std::collections::BTreeSet::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap_or_default();
+        let mut rest = source.as_str();
+        while let Some(at) = rest.find(".route(") {
+            rest = &rest[at + ".route(".len()..];
+            let Some(path) = rest
+                .trim_start()
+                .strip_prefix('"')
+                .and_then(|r| r.split_once('"'))
+                .map(|(path, _)| path)
+            else {
+                panic!("{}: a .route( without a literal path", file.display());
+            };
+            let after = rest.split_once('"').map_or("", |(_, r)| r);
+            let after = after.split_once('"').map_or("", |(_, r)| r);
+            let method = after
+                .trim_start_matches([',', ' ', '\n'])
+                .strip_prefix("web::")
+                .and_then(|r| r.split_once("()"))
+                .map(|(method, _)| method.to_ascii_uppercase());
+            // A registration this reader cannot follow must not be skipped
+            // quietly: the parity test would pass with the route unseen.
+            let method = method.unwrap_or_else(|| {
+                panic!(
+                    "{}: .route(\"{path}\", ...) without web::METHOD()",
+                    file.display()
+                )
+            });
+            routes.insert((method, path.to_owned()));
+        }
+    }
+    routes
+}
+
+/// Every `(METHOD, PATH)` an OpenAPI document lists.
+pub fn documented_routes(doc: &serde_json::Value) -> std::collections::BTreeSet<(String, String)> {
+    doc["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            crate::openapi::METHODS
+                .iter()
+                .filter(|m| item.get(**m).is_some())
+                .map(|m| (m.to_ascii_uppercase(), path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Asserts the routes a service registers and the ones its document lists
+/// are the same (the route/document parity test).
+pub fn assert_routes_match_document(routes_dir: &Path, doc: &serde_json::Value) {
+    let registered = registered_routes(routes_dir);
+    let documented = documented_routes(doc);
+    let undocumented: Vec<_> = registered.difference(&documented).collect();
+    let unserved: Vec<_> = documented.difference(&registered).collect();
+    assert!(
+        undocumented.is_empty() && unserved.is_empty(),
+        "routes served but not documented: {undocumented:?}; documented but not served: {unserved:?}"
+    );
+}
+
 /// The start-up and health tests every service must pass, as test functions.
 ///
 /// `spawn` builds the service on a fresh migrated database, `spawn_on` on a
@@ -642,6 +715,38 @@ macro_rules! foundation_tests {
             assert_eq!(response.status(), 200);
             let doc: serde_json::Value = response.json().await.unwrap();
             assert_eq!(doc["info"]["title"], $service);
+        }
+
+        /// Every route the service registers is documented, and every
+        /// documented route is registered.
+        #[tokio::test]
+        async fn the_document_lists_exactly_the_routes_the_service_serves() {
+            let app = $spawn().await;
+            let doc: serde_json::Value = app.get("/openapi.json").await.json().await.unwrap();
+            $crate::testing::assert_routes_match_document(
+                &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+                &doc,
+            );
+        }
+
+        /// A method a documented path does not have is a 405 naming the
+        /// ones it has; a path nobody serves is a 404.
+        #[tokio::test]
+        async fn a_method_a_path_does_not_have_is_a_405_with_allow() {
+            let app = $spawn().await;
+            let response = app
+                .http
+                .request(reqwest::Method::TRACE, app.url("/health/live"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 405);
+            assert_eq!(response.headers()["allow"], "GET");
+            assert_eq!(
+                response.headers()["content-type"],
+                "application/problem+json"
+            );
+            assert_eq!(app.get("/no/such/route").await.status(), 404);
         }
 
         #[tokio::test]

@@ -98,6 +98,8 @@ error_codes! {
     InvalidQuery => "invalid_query",
     /// The order cannot move to the status asked for.
     InvalidTransition => "invalid_transition",
+    /// The path exists but not with this method (405, see `Allow`).
+    MethodNotAllowed => "method_not_allowed",
     /// The order is past the point where it can be cancelled.
     NotCancellable => "not_cancellable",
     /// Only a delivered order can be returned.

@@ -4,18 +4,25 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::named_enum;
+use crate::{named_enum, object_only};
+
+// utoipa does not see the macro's `serde(rename)`: each variant repeats its
+// wire name for the schema.
 
 named_enum! {
     /// Where a packing task stands.
     pub enum PackingTaskStatus ("packing task status") {
         /// Waiting for staff.
+        #[schema(rename = "pending")]
         Pending => "pending",
         /// Packed; the courier is not booked yet (it is retried).
+        #[schema(rename = "packed")]
         Packed => "packed",
         /// Handed to the courier.
+        #[schema(rename = "shipped")]
         Shipped => "shipped",
         /// The order was cancelled before packing.
+        #[schema(rename = "cancelled")]
         Cancelled => "cancelled",
     }
 }
@@ -23,8 +30,11 @@ named_enum! {
 named_enum! {
     /// Where a parcel stands.
     pub enum ShipmentStatus ("shipment status") {
+        #[schema(rename = "booked")]
         Booked => "booked",
+        #[schema(rename = "in_transit")]
         InTransit => "in_transit",
+        #[schema(rename = "delivered")]
         Delivered => "delivered",
     }
 }
@@ -33,10 +43,13 @@ named_enum! {
     /// Where a return (RMA) stands.
     pub enum ReturnStatus ("return status") {
         /// Asked for; the goods are not back yet.
+        #[schema(rename = "requested")]
         Requested => "requested",
         /// The goods are back; orders is restocking and refunding them.
+        #[schema(rename = "received")]
         Received => "received",
         /// Restocked, refunded and credited.
+        #[schema(rename = "refunded")]
         Refunded => "refunded",
     }
 }
@@ -88,16 +101,29 @@ pub struct ShipmentResponse {
 
 /// One line of a return.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(remote = "Self")] // Deserialize: `object_only!` below
 pub struct ReturnLineRequest {
+    /// A product of the order (another is a 422 naming `lines`).
     pub product_id: Uuid,
+    /// At least 1, and at most what was bought less what earlier returns
+    /// asked back (more is a 422 naming `lines`).
+    #[serde(deserialize_with = "super::rules::whole::deserialize")]
+    #[schema(minimum = 1)]
     pub quantity: i32,
 }
 
 /// `POST /api/returns`.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(remote = "Self")] // Deserialize: `object_only!` below
 pub struct CreateReturnRequest {
+    /// A delivered order of the caller's.
     pub order_id: Uuid,
+    /// 1 to 100 lines, each product at most once (a repeated product is a
+    /// 422 naming `lines`).
+    #[schema(min_items = 1, max_items = 100)]
     pub lines: Vec<ReturnLineRequest>,
+    /// Why the goods come back.
+    #[schema(schema_with = text::reason)]
     pub reason: String,
 }
 
@@ -134,3 +160,24 @@ pub struct ReturnResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunded_at: Option<DateTime<Utc>>,
 }
+
+/// The schemas of fulfilment's text, built on [`rules`](super::rules).
+pub mod text {
+    use utoipa::openapi::{Object, ObjectBuilder, Type};
+
+    use crate::wire::rules::text_pattern;
+
+    /// A return's reason: 1 to 500 characters once trimmed.
+    pub fn reason() -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(text_pattern(500, true, true)))
+            .description(Some(
+                "Why the goods come back: 1 to 500 characters once trimmed; line breaks and tabs allowed, no other control characters",
+            ))
+            .examples(["Too small"])
+            .build()
+    }
+}
+
+object_only!(ReturnLineRequest, CreateReturnRequest);

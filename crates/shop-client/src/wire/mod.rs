@@ -10,6 +10,7 @@ pub mod orders;
 mod page;
 pub mod payments;
 mod problem;
+pub mod rules;
 pub mod users;
 
 pub use codes::ErrorCode;

@@ -271,3 +271,63 @@ async fn a_cart_holds_at_most_a_hundred_products() {
     let (_, cart) = shop.call("GET", "/api/cart", Some(&token), None).await;
     assert_eq!(cart["items"].as_array().unwrap().len(), 100);
 }
+
+#[tokio::test]
+async fn a_malformed_cart_id_header_is_a_400_signed_in_or_not() {
+    let shop = spawn_shop().await;
+    let (_, token) = shop.shopper();
+
+    for (method, path) in [
+        ("GET", "/api/cart"),
+        ("POST", "/api/cart/merge"),
+        (
+            "DELETE",
+            "/api/cart/items/01a2316d-3be9-73fa-b29e-73e2aa92b7f6",
+        ),
+    ] {
+        let request = shop
+            .http
+            .request(method.parse().unwrap(), shop.url(path))
+            .bearer_auth(&token)
+            .header("x-cart-id", "not-a-cart-4111");
+        let (status, problem) = read(request.send().await.unwrap()).await;
+        assert_eq!(status, 400, "{method} {path}: {problem}");
+        assert_eq!(problem["code"], "invalid_cart_id", "{problem}");
+        assert!(!problem.to_string().contains("4111"), "{problem}");
+    }
+    let (status, cart) = shop.call("GET", "/api/cart", Some(&token), None).await;
+    assert_eq!(status, 200, "without the header: {cart}");
+}
+
+#[tokio::test]
+async fn a_quantity_is_a_whole_number_however_it_is_written() {
+    let shop = spawn_shop().await;
+    let product = shop.product(300, 10).await;
+    let (_, token) = shop.shopper();
+
+    let (status, cart) = shop
+        .call(
+            "POST",
+            "/api/cart/items",
+            Some(&token),
+            Some(json!({"product_id": product, "quantity": 2.0})),
+        )
+        .await;
+    assert_eq!(status, 201, "2.0 is the integer 2: {cart}");
+    assert_eq!(cart["items"][0]["quantity"], 2);
+    let item = cart["items"][0]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/cart/items/{item}");
+    let (status, cart) = shop
+        .call("PATCH", &path, Some(&token), Some(json!({"quantity": 3e0})))
+        .await;
+    assert_eq!(status, 200, "{cart}");
+    assert_eq!(cart["items"][0]["quantity"], 3);
+
+    let (status, problem) = shop
+        .call("PATCH", &path, Some(&token), Some(json!({"quantity": 1.5})))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(problem["fields"]["quantity"].is_string(), "{problem}");
+    let (_, cart) = shop.call("GET", "/api/cart", Some(&token), None).await;
+    assert_eq!(cart["items"][0]["quantity"], 3, "unchanged: {cart}");
+}

@@ -364,3 +364,48 @@ async fn a_database_cut_in_the_middle_of_a_checkout_is_a_503_and_the_retry_compl
     let (_, orders) = shop.call("GET", "/api/orders", Some(&token), None).await;
     assert_eq!(orders["total"], 1, "{orders}");
 }
+
+#[tokio::test]
+async fn a_retry_after_the_unfinished_order_was_cancelled_is_told_as_a_problem() {
+    let (mut shop, port) =
+        shop_without_payments(vec![("ORDER_RECOVERY_AFTER_SECS", "3600".to_owned())]).await;
+    let product = shop.product(1000, 5).await;
+    let (_, token) = shop.shopper();
+    shop.add_to_cart(&token, product, 1).await;
+    let body = checkout_body(card(GOOD_CARD));
+    let (status, _) = shop.checkout(&token, "cancel-me", &body).await;
+    assert_eq!(status, 503);
+    let (_, orders) = shop.call("GET", "/api/orders", Some(&token), None).await;
+    let id = orders["items"][0]["id"].as_str().unwrap().to_owned();
+    shop.payments = Some(start_payments(&shop.users.address, Some(port)).await);
+    let (status, cancelled) = shop
+        .call(
+            "POST",
+            &format!("/api/orders/{id}/cancel"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{cancelled}");
+    assert_eq!(cancelled["status"], "cancelled");
+
+    let response = shop
+        .http
+        .post(shop.url("/api/orders"))
+        .bearer_auth(&token)
+        .header("idempotency-key", "cancel-me")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 409);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["code"], "checkout_interrupted", "{problem}");
+    assert_eq!(problem["status"], 409);
+    assert!(shop.payment_of(&id).await.is_none(), "nothing was charged");
+}

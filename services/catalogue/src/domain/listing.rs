@@ -2,56 +2,78 @@
 //! cache key (two URLs asking the same thing share one cache entry).
 
 use serde::Deserialize;
+use shop_client::wire::catalogue::schemas;
 use shop_kit::{Problem, input, pagination::PageQuery};
 
-/// How a list is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sort {
-    PriceAsc,
-    PriceDesc,
-    Name,
-    Newest,
-}
-
-impl Sort {
-    fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "price" => Some(Self::PriceAsc),
-            "-price" => Some(Self::PriceDesc),
-            "name" => Some(Self::Name),
-            "newest" => Some(Self::Newest),
-            _ => None,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::PriceAsc => "price",
-            Self::PriceDesc => "-price",
-            Self::Name => "name",
-            Self::Newest => "newest",
-        }
-    }
-}
+/// How a list is ordered (the wire's `?sort=` values).
+pub use shop_client::wire::catalogue::ProductSort as Sort;
 
 /// `GET /api/products` query parameters, as sent.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Words to find in the name or description.
+    #[param(schema_with = q_schema)]
     pub q: Option<String>,
     /// A category slug.
+    #[param(schema_with = category_schema)]
     pub category: Option<String>,
-    /// Inclusive lower bound.
+    /// Inclusive lower bound (at most `max_price_cents`).
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub min_price_cents: Option<i64>,
     /// Inclusive upper bound.
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub max_price_cents: Option<i64>,
     /// Only products that can be bought now.
+    #[param(default = false)]
     pub in_stock: Option<bool>,
-    /// `price`, `-price`, `name` or `newest` (default).
+    /// `price` (cheapest first), `-price`, `name` or `newest` (the default).
+    #[param(value_type = Option<Sort>, default = "newest")]
     pub sort: Option<String>,
+    /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
+    /// Items to skip.
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64, default = 0)]
     pub offset: Option<i64>,
+}
+
+fn q_schema() -> utoipa::openapi::Object {
+    schemas::optional_line(
+        200,
+        "Words to find in the name or description (web-search syntax: `\"a phrase\"`, `-word`, `or`); up to 200 characters once trimmed, blank is no filter",
+    )
+}
+
+fn category_schema() -> utoipa::openapi::Object {
+    schemas::optional_line(
+        64,
+        "A category slug (any case), up to 64 characters once trimmed; blank is no filter, an unknown one finds nothing",
+    )
+}
+
+/// `?limit=&offset=` of a plain list (categories), as sent; the bounds
+/// are [`PageQuery`]'s.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<i64>,
+    /// Items to skip.
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64, default = 0)]
+    pub offset: Option<i64>,
+}
+
+impl PageParams {
+    /// Checks the bounds; an out-of-range value is a 422 naming the field.
+    pub fn parse(&self) -> Result<shop_kit::pagination::PageRequest, Problem> {
+        PageQuery {
+            limit: self.limit,
+            offset: self.offset,
+        }
+        .parse()
+    }
 }
 
 /// A valid list query.
@@ -77,7 +99,7 @@ impl ListParams {
         .parse()?;
         let sort = match self.sort.as_deref() {
             None => Sort::Newest,
-            Some(raw) => Sort::parse(raw).ok_or_else(|| {
+            Some(raw) => raw.parse::<Sort>().map_err(|_| {
                 Problem::invalid_field("sort", "must be price, -price, name or newest")
             })?,
         };

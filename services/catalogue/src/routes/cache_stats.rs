@@ -11,8 +11,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/cache/stats", web::get().to(cache_stats));
 }
 
-/// Hits and misses of this instance, keys and Redis memory.
-#[utoipa::path(get, path = "/api/cache/stats", responses((status = 200, body = CacheStatsResponse)))]
+/// The cache's hits and misses, keys and Redis memory (admin).
+///
+/// Hits and misses are this instance's since it started.
+#[utoipa::path(get, path = "/api/cache/stats",
+    security(("bearer" = ["admin"])),
+    responses((status = 200, description = "The cache's figures", body = CacheStatsResponse)))]
 #[tracing::instrument(skip_all)]
 pub async fn cache_stats(
     _admin: AdminUser,

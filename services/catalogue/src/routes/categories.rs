@@ -8,11 +8,13 @@ use shop_client::wire::{
 use shop_kit::{
     auth::AdminUser,
     extract::{Json, Query},
-    pagination::PageQuery,
 };
 
 use crate::{
-    db::models::category::Category, domain::category::Slug, error::ApiError, state::AppState,
+    db::models::category::Category,
+    domain::{category::Slug, listing::PageParams},
+    error::ApiError,
+    state::AppState,
 };
 
 /// Registers the category routes.
@@ -21,20 +23,20 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/api/categories", web::post().to(create_category));
 }
 
-/// Lists categories by name.
+/// Lists the categories by name.
 #[utoipa::path(
     get,
     path = "/api/categories",
-    params(PageQuery),
+    params(PageParams),
     responses(
         (status = 200, description = "A page of categories", body = Page<CategoryResponse>),
-        (status = 422, description = "Bad pagination", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "`limit` is not 1 to 100 (`validation_failed`, named in `fields`)"),
     )
 )]
 #[tracing::instrument(skip_all)]
 pub async fn list_categories(
     state: web::Data<AppState>,
-    query: Query<PageQuery>,
+    query: Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.parse()?;
     let mut conn = state.db.get().await?;
@@ -47,12 +49,16 @@ pub async fn list_categories(
     }))
 }
 
-/// Creates a category.
-#[utoipa::path(post, path = "/api/categories", request_body = CreateCategoryRequest, responses(
-    (status = 201, body = CategoryResponse),
-    (status = 409, body = shop_client::wire::ProblemDetails),
-    (status = 422, body = shop_client::wire::ProblemDetails),
-))]
+/// Creates a category (admin).
+#[utoipa::path(post, path = "/api/categories", request_body = CreateCategoryRequest,
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 201, description = "The category", body = CategoryResponse,
+            headers(("Location" = String, description = "`/api/categories/{slug}`"))),
+        (status = 409, description = "The slug is taken (`already_exists`, `fields.slug`)"),
+        (status = 422, description = "A field is invalid (`validation_failed`, named in `fields`)"),
+    )
+)]
 #[tracing::instrument(skip_all)]
 pub async fn create_category(
     _admin: AdminUser,

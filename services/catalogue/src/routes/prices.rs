@@ -43,7 +43,7 @@ impl PriceQuery {
 }
 
 /// Current prices and availability; unknown ids are left out.
-#[utoipa::path(get, path = "/internal/products", params(PriceQuery), responses((status = 200, body = Vec<PriceResponse>)))]
+#[utoipa::path(get, path = "/internal/products", params(PriceQuery, super::InternalToken), responses((status = 200, body = Vec<PriceResponse>)))]
 #[tracing::instrument(skip_all)]
 pub async fn product_prices(
     _caller: InternalCaller,

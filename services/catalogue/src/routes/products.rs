@@ -35,10 +35,14 @@ fn x_cache(hit: bool) -> (&'static str, &'static str) {
     ("X-Cache", if hit { "HIT" } else { "MISS" })
 }
 
-/// Searches and filters products on sale.
+/// Searches and filters the products on sale.
+///
+/// Anyone may call it; the page is the same for every caller (no stock
+/// counts), served from the cache when it can be.
 #[utoipa::path(get, path = "/api/products", params(ListParams), responses(
-    (status = 200, description = "A page of products (X-Cache: HIT or MISS)", body = Page<ProductResponse>),
-    (status = 422, body = shop_client::wire::ProblemDetails),
+    (status = 200, description = "A page of products on sale", body = Page<ProductResponse>,
+        headers(("X-Cache" = String, description = "`HIT` when the cache answered, else `MISS`"))),
+    (status = 422, description = "A parameter is out of range (`validation_failed`, named in `fields`): `limit` not 1 to 100, `min_price_cents` above `max_price_cents`, `sort` not one of its values, or `q` / `category` too long or holding control characters"),
 ))]
 #[tracing::instrument(skip_all)]
 pub async fn list_products(
@@ -52,11 +56,20 @@ pub async fn list_products(
         .json(page.value))
 }
 
-/// One product by id or sku. Admins also see stock counts and inactive products.
-#[utoipa::path(get, path = "/api/products/{id}", responses(
-    (status = 200, description = "The product (X-Cache: HIT or MISS)", body = ProductResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-))]
+/// One product by id or SKU.
+///
+/// Anyone may call it. With an admin's token the product also carries its
+/// stock counts and `active`, and products taken off sale are found too.
+#[utoipa::path(get, path = "/api/products/{id}",
+    params(("id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$", example = "KIT-001",
+        description = "The product's id (a UUID) or its SKU")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The product", body = ProductResponse,
+            headers(("X-Cache" = String, description = "`HIT` when the cache answered, else `MISS`"))),
+        (status = 404, description = "No product on sale has this id or SKU (`not_found`); for an admin, no product at all"),
+    )
+)]
 #[tracing::instrument(skip_all, fields(product = %path))]
 pub async fn get_product(
     user: MaybeUser,
@@ -70,12 +83,18 @@ pub async fn get_product(
         .json(product.value))
 }
 
-/// Creates a product.
-#[utoipa::path(post, path = "/api/products", request_body = ProductRequest, responses(
-    (status = 201, body = ProductResponse),
-    (status = 409, description = "The sku is taken", body = shop_client::wire::ProblemDetails),
-    (status = 422, body = shop_client::wire::ProblemDetails),
-))]
+/// Creates a product (admin).
+///
+/// It goes on sale at once with `stock_on_hand` units (default 0).
+#[utoipa::path(post, path = "/api/products", request_body = ProductRequest,
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 201, description = "The product, as an admin sees it", body = ProductResponse,
+            headers(("Location" = String, description = "`/api/products/{id}`"))),
+        (status = 409, description = "The SKU is taken (`already_exists`, `fields.sku`)"),
+        (status = 422, description = "A field is invalid, or `category` names no category (`validation_failed`, named in `fields`)"),
+    )
+)]
 #[tracing::instrument(skip_all)]
 pub async fn create_product(
     _admin: AdminUser,
@@ -89,12 +108,20 @@ pub async fn create_product(
         .json(product))
 }
 
-/// Replaces a product's fields.
-#[utoipa::path(put, path = "/api/products/{id}", request_body = ProductRequest, responses(
-    (status = 200, body = ProductResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-    (status = 422, body = shop_client::wire::ProblemDetails),
-))]
+/// Replaces a product's fields (admin).
+///
+/// Every editable field is set from the body; `active` and the stock stay
+/// as they are (`stock_on_hand` is checked but not applied).
+#[utoipa::path(put, path = "/api/products/{id}", request_body = ProductRequest,
+    params(("id" = Uuid, Path, description = "The product's id")),
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "The product, as an admin sees it", body = ProductResponse),
+        (status = 404, description = "No product has this id (`not_found`)"),
+        (status = 409, description = "The SKU is another product's (`already_exists`, `fields.sku`)"),
+        (status = 422, description = "A field is invalid, or `category` names no category (`validation_failed`, named in `fields`)"),
+    )
+)]
 #[tracing::instrument(skip_all, fields(product_id = %id))]
 pub async fn replace_product(
     _admin: AdminUser,
@@ -106,12 +133,20 @@ pub async fn replace_product(
     Ok(HttpResponse::Ok().json(products::replace(&state, *id, &fields).await?))
 }
 
-/// Changes some of a product's fields.
-#[utoipa::path(patch, path = "/api/products/{id}", request_body = ProductPatch, responses(
-    (status = 200, body = ProductResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-    (status = 422, body = shop_client::wire::ProblemDetails),
-))]
+/// Changes some of a product's fields (admin).
+///
+/// Only the fields present and not null change; `active` takes the product
+/// off sale or puts it back.
+#[utoipa::path(patch, path = "/api/products/{id}", request_body = ProductPatch,
+    params(("id" = Uuid, Path, description = "The product's id")),
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "The product, as an admin sees it", body = ProductResponse),
+        (status = 404, description = "No product has this id (`not_found`)"),
+        (status = 409, description = "The SKU is another product's (`already_exists`, `fields.sku`)"),
+        (status = 422, description = "A field is invalid, or `category` names no category (`validation_failed`, named in `fields`)"),
+    )
+)]
 #[tracing::instrument(skip_all, fields(product_id = %id))]
 pub async fn patch_product(
     _admin: AdminUser,
@@ -122,11 +157,18 @@ pub async fn patch_product(
     Ok(HttpResponse::Ok().json(products::patch(&state, *id, &body).await?))
 }
 
-/// Takes a product off sale (it stays in past orders).
-#[utoipa::path(delete, path = "/api/products/{id}", responses(
-    (status = 204),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-))]
+/// Takes a product off sale (admin).
+///
+/// The product stays for past orders and for admins (with `active: false`);
+/// shoppers no longer find it. Doing it again changes nothing.
+#[utoipa::path(delete, path = "/api/products/{id}",
+    params(("id" = Uuid, Path, description = "The product's id")),
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 204, description = "Off sale"),
+        (status = 404, description = "No product has this id (`not_found`)"),
+    )
+)]
 #[tracing::instrument(skip_all, fields(product_id = %id))]
 pub async fn delete_product(
     _admin: AdminUser,
@@ -137,12 +179,19 @@ pub async fn delete_product(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Sets the units on hand (never below what is reserved).
-#[utoipa::path(put, path = "/api/products/{id}/stock", request_body = SetStockRequest, responses(
-    (status = 200, body = ProductResponse),
-    (status = 409, description = "Below what is reserved", body = shop_client::wire::ProblemDetails),
-    (status = 422, body = shop_client::wire::ProblemDetails),
-))]
+/// Sets the units on hand (admin).
+///
+/// Never below what checkouts in progress hold.
+#[utoipa::path(put, path = "/api/products/{id}/stock", request_body = SetStockRequest,
+    params(("id" = Uuid, Path, description = "The product's id")),
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "The product, as an admin sees it", body = ProductResponse),
+        (status = 404, description = "No product has this id (`not_found`)"),
+        (status = 409, description = "Below the units reserved (`stock_below_reserved`)"),
+        (status = 422, description = "`stock_on_hand` is not 0 to 1000000 (`validation_failed`)"),
+    )
+)]
 #[tracing::instrument(skip_all, fields(product_id = %id))]
 pub async fn set_stock(
     _admin: AdminUser,

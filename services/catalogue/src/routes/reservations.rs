@@ -4,6 +4,8 @@
 use actix_web::{HttpResponse, web};
 use shop_client::wire::catalogue::{ReservationRequest, ReservationResponse};
 use shop_kit::{auth::InternalCaller, extract::Json};
+
+use super::InternalToken;
 use uuid::Uuid;
 
 use crate::{
@@ -32,7 +34,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 
 /// Holds stock for every line or for none: 201, or 409 `out_of_stock` naming
 /// the short lines. The same id and items again answer 200 with the hold.
-#[utoipa::path(post, path = "/internal/reservations", request_body = ReservationRequest, responses(
+#[utoipa::path(post, path = "/internal/reservations", request_body = ReservationRequest,
+    params(InternalToken),
+    responses(
     (status = 201, body = ReservationResponse),
     (status = 200, description = "Already held (a retry)", body = ReservationResponse),
     (status = 409, description = "out_of_stock, with `lines`; or idempotency_key_reused", body = shop_client::wire::ProblemDetails),
@@ -54,7 +58,9 @@ pub async fn create_reservation(
 }
 
 /// Where a reservation stands (recovery asks this).
-#[utoipa::path(get, path = "/internal/reservations/{id}", responses(
+#[utoipa::path(get, path = "/internal/reservations/{id}",
+    params(("id" = Uuid, Path, description = "The reservation's id (the order's)"), InternalToken),
+    responses(
     (status = 200, body = ReservationResponse),
     (status = 404, body = shop_client::wire::ProblemDetails),
 ))]
@@ -68,7 +74,9 @@ pub async fn get_reservation(
 }
 
 /// Sells the held stock (on hand goes down). Idempotent.
-#[utoipa::path(post, path = "/internal/reservations/{id}/commit", responses(
+#[utoipa::path(post, path = "/internal/reservations/{id}/commit",
+    params(("id" = Uuid, Path, description = "The reservation's id (the order's)"), InternalToken),
+    responses(
     (status = 200, body = ReservationResponse),
     (status = 409, description = "Already released or expired", body = shop_client::wire::ProblemDetails),
 ))]
@@ -83,7 +91,9 @@ pub async fn commit_reservation(
 }
 
 /// Puts the held stock back on sale. Idempotent (also after expiry).
-#[utoipa::path(post, path = "/internal/reservations/{id}/release", responses(
+#[utoipa::path(post, path = "/internal/reservations/{id}/release",
+    params(("id" = Uuid, Path, description = "The reservation's id (the order's)"), InternalToken),
+    responses(
     (status = 200, body = ReservationResponse),
     (status = 409, description = "Already committed", body = shop_client::wire::ProblemDetails),
 ))]

@@ -14,7 +14,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 
 /// Adds the lines to stock on hand; the same `restock_id` again changes
 /// nothing and answers `applied: false`.
-#[utoipa::path(post, path = "/internal/restocks", request_body = RestockRequest, responses(
+#[utoipa::path(post, path = "/internal/restocks", request_body = RestockRequest,
+    params(super::InternalToken),
+    responses(
     (status = 200, body = RestockResponse),
     (status = 422, body = shop_client::wire::ProblemDetails),
 ))]

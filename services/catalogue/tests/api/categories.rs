@@ -39,3 +39,33 @@ async fn an_unknown_route_is_a_problem_json_404() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], "not_found");
 }
+
+#[tokio::test]
+async fn a_category_is_created_from_an_object_only() {
+    let app = crate::helpers::spawn_catalogue(&[]).await;
+    let admin = app.admin();
+    let array = app
+        .send(
+            "POST",
+            "/api/categories",
+            Some(&admin),
+            Some(serde_json::json!(["books", "Books"])),
+        )
+        .await;
+    assert_eq!(array.status(), 422);
+    let padded = app
+        .send(
+            "POST",
+            "/api/categories",
+            Some(&admin),
+            Some(serde_json::json!({"slug": "  Home-Office ", "name": " Home office "})),
+        )
+        .await;
+    assert_eq!(padded.status(), 201);
+    assert_eq!(padded.headers()["location"], "/api/categories/home-office");
+    let body: Value = padded.json().await.unwrap();
+    assert_eq!(
+        (body["slug"].as_str(), body["name"].as_str()),
+        (Some("home-office"), Some("Home office"))
+    );
+}

@@ -203,3 +203,83 @@ async fn stock_cannot_go_below_what_is_reserved() {
         (Some(4), Some("out_of_stock"))
     );
 }
+
+#[tokio::test]
+async fn a_body_is_an_object_and_a_whole_number_may_be_written_with_a_fraction() {
+    let app = spawn_catalogue(&[]).await;
+    app.category("kitchen").await;
+    let admin = app.admin();
+
+    // JSON Schema's `integer` admits 1450.0 and 3e0; so does the server.
+    let created = app
+        .send("POST", "/api/products", Some(&admin),
+            Some(json!({"sku": "MUG-1", "name": "Mug", "price_cents": 1450.0, "category": "kitchen", "stock_on_hand": 3e0})))
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(
+        (
+            created["price_cents"].as_i64(),
+            created["stock_on_hand"].as_i64()
+        ),
+        (Some(1450), Some(3))
+    );
+    let path = format!("/api/products/{}", created["id"].as_str().unwrap());
+
+    let fraction = app
+        .send(
+            "PATCH",
+            &path,
+            Some(&admin),
+            Some(json!({"price_cents": 14.5})),
+        )
+        .await;
+    assert_eq!(fraction.status(), 422);
+    assert!(fraction.json::<Value>().await.unwrap()["fields"]["price_cents"].is_string());
+
+    // serde would read a struct from an array of its fields; no schema of
+    // ours admits one, so it is refused and nothing changes.
+    for array in [
+        json!([null, null]),
+        json!([]),
+        json!(["MUG-2", "Mug", "", 1, "kitchen"]),
+    ] {
+        let refused = app
+            .send("PATCH", &path, Some(&admin), Some(array.clone()))
+            .await;
+        assert_eq!(refused.status(), 422, "{array}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["code"], "validation_failed");
+    }
+    let array_product = app
+        .send(
+            "POST",
+            "/api/products",
+            Some(&admin),
+            Some(json!(["MUG-2", "Mug", "", 100, "kitchen", null, 1])),
+        )
+        .await;
+    assert_eq!(array_product.status(), 422);
+    let stock = app
+        .send(
+            "PUT",
+            &format!("{path}/stock"),
+            Some(&admin),
+            Some(json!([5])),
+        )
+        .await;
+    assert_eq!(stock.status(), 422);
+
+    let after: Value = app
+        .send("GET", &path, Some(&admin), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        after["updated_at"], created["updated_at"],
+        "untouched: {after}"
+    );
+    assert_eq!(after["stock_on_hand"], 3);
+    assert_eq!(app.read("/api/products").await.1["total"], 1);
+}

@@ -35,10 +35,41 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TaskQuery {
-    /// `pending`, `packed`, `shipped` or `cancelled`.
+    /// Only tasks in this status (`pending`, `packed`, `shipped` or
+    /// `cancelled`, surrounding spaces ignored); blank for every status.
+    #[param(schema_with = status_filter_schema)]
     pub status: Option<String>,
+    /// Tasks per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
+    /// Tasks to skip.
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
+}
+
+/// What [`parse_status`] accepts: a status, or a blank value (every
+/// status); spaces around either are ignored.
+fn status_filter_schema() -> utoipa::openapi::schema::Schema {
+    use shop_client::wire::rules::SPACE;
+    use utoipa::{
+        ToSchema as _,
+        openapi::{ObjectBuilder, Ref, Type, schema::AnyOfBuilder},
+    };
+    let names: Vec<&str> = PackingTaskStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let padded = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!(
+            "^[{SPACE}]*(?:{})?[{SPACE}]*$",
+            names.join("|")
+        )))
+        .description(Some("A status with spaces around it, or blank"));
+    AnyOfBuilder::new()
+        .description(Some(
+            "Only tasks in this status (`pending`, `packed`, `shipped` or `cancelled`, surrounding spaces ignored); blank for every status",
+        ))
+        .item(Ref::from_schema_name(PackingTaskStatus::name()))
+        .item(padded)
+        .into()
 }
 
 /// `?status=`, blank meaning every status; a 422 naming the field otherwise.
@@ -60,10 +91,16 @@ async fn find_task(state: &AppState, id: Uuid) -> Result<PackingTask, Problem> {
         .ok_or_else(|| Problem::not_found("packing task"))
 }
 
-/// Packing tasks, oldest first, optionally in one status.
-#[utoipa::path(get, path = "/api/admin/packing-tasks", params(TaskQuery), responses(
-    (status = 200, body = Page<PackingTaskResponse>),
-    (status = 422, body = shop_client::wire::ProblemDetails),
+/// Lists packing tasks, oldest first (admins).
+///
+/// Every task, or only those in one status.
+#[utoipa::path(get, path = "/api/admin/packing-tasks",
+    security(("bearer" = ["admin"])),
+    params(TaskQuery),
+    responses(
+        (status = 200, description = "A page of packing tasks", body = Page<PackingTaskResponse>),
+        (status = 400, description = "`invalid_query`: `limit` or `offset` is not a whole number", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "`validation_failed` naming `status` (not a status) or `limit` or `offset` (out of range)", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all)]
 pub async fn list_packing_tasks(
@@ -89,10 +126,17 @@ pub async fn list_packing_tasks(
     }))
 }
 
-/// One packing task, with the courier error if the booking failed.
-#[utoipa::path(get, path = "/api/admin/packing-tasks/{id}", responses(
-    (status = 200, body = PackingTaskResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// One packing task (admins).
+///
+/// With its shipment once the courier is booked, and the courier's error
+/// while the booking is being retried.
+#[utoipa::path(get, path = "/api/admin/packing-tasks/{id}",
+    security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The packing task's id")),
+    responses(
+        (status = 200, description = "The packing task", body = PackingTaskResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such packing task", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(task_id = %id))]
 pub async fn get_packing_task(
@@ -104,13 +148,20 @@ pub async fn get_packing_task(
     Ok(HttpResponse::Ok().json(packing::view(&state, task).await?))
 }
 
-/// Packed: books the courier. 200 with the task `shipped` and its shipment;
-/// 202 with the task still `packed` and `courier_error` when the courier
-/// refused (the booking is retried). Packing a shipped task again is a 200.
-#[utoipa::path(post, path = "/api/admin/packing-tasks/{id}/packed", responses(
-    (status = 200, body = PackingTaskResponse),
-    (status = 202, description = "Packed; the courier booking failed and will be retried", body = PackingTaskResponse),
-    (status = 409, description = "The order was cancelled", body = shop_client::wire::ProblemDetails),
+/// Marks a packing task packed and books the courier (admins).
+///
+/// 200 with the task `shipped` and its shipment; 202 with the task still
+/// `packed` and `courier_error` when the courier refused (the booking is
+/// retried). Packing a shipped task again is a 200.
+#[utoipa::path(post, path = "/api/admin/packing-tasks/{id}/packed",
+    security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The packing task's id")),
+    responses(
+        (status = 200, description = "Packed and handed to the courier: the task `shipped`, with its shipment", body = PackingTaskResponse),
+        (status = 202, description = "Packed; the courier booking failed (`courier_error`) and is retried", body = PackingTaskResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such packing task", body = shop_client::wire::ProblemDetails),
+        (status = 409, description = "`task_cancelled`: the order was cancelled before packing; do not pack it", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(task_id = %id))]
 pub async fn mark_packed(

@@ -27,12 +27,21 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// Asks to return lines of a delivered order: 201 with an RMA number.
-#[utoipa::path(post, path = "/api/returns", request_body = CreateReturnRequest, responses(
-    (status = 201, body = ReturnResponse),
-    (status = 404, description = "Not your order, or not paid", body = shop_client::wire::ProblemDetails),
-    (status = 409, description = "not_delivered or return_window_closed", body = shop_client::wire::ProblemDetails),
-    (status = 422, description = "More than was bought, or not in the order", body = shop_client::wire::ProblemDetails),
+/// Asks to return lines of a delivered order.
+///
+/// Within the return window (30 days after delivery by default), for at
+/// most what was bought less what earlier returns asked back; answered
+/// with an RMA number.
+#[utoipa::path(post, path = "/api/returns", request_body = CreateReturnRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The return, `requested`", body = ReturnResponse, headers(
+            ("Location" = String, description = "The return (`/api/returns/{id}`)"),
+        )),
+        (status = 400, description = "`invalid_json`: the body is not JSON"),
+        (status = 404, description = "`not_found`: no such order, not the caller's, or not paid", body = shop_client::wire::ProblemDetails),
+        (status = 409, description = "`not_delivered` (the order is not delivered yet) or `return_window_closed`", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "`validation_failed` naming `reason` (blank, too long, control characters) or `lines` (none or over 100, a product twice or not in the order, a quantity below 1 or above what is left to return)", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(order_id = %body.order_id))]
 pub async fn create_return(
@@ -47,10 +56,16 @@ pub async fn create_return(
         .json(returns::describe(&mut conn, &rma).await?))
 }
 
-/// A return: the buyer's own, or any for an admin.
-#[utoipa::path(get, path = "/api/returns/{id}", responses(
-    (status = 200, body = ReturnResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// A return.
+///
+/// The buyer's own, or any for an admin; anyone else's is a 404.
+#[utoipa::path(get, path = "/api/returns/{id}",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The return's id")),
+    responses(
+        (status = 200, description = "The return", body = ReturnResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such return, or not the caller's", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(return_id = %id))]
 pub async fn get_return(
@@ -66,14 +81,20 @@ pub async fn get_return(
     Ok(HttpResponse::Ok().json(returns::describe(&mut conn, &rma).await?))
 }
 
-/// The returned parcel arrived: orders restocks, refunds and credits it,
-/// each once. 200 with the return `refunded`; 202 with it `received` when
-/// orders has not finished within a few seconds (it carries on; the return
-/// shows `last_error` when a delivery to orders failed).
-#[utoipa::path(post, path = "/api/admin/returns/{id}/receive", responses(
-    (status = 200, body = ReturnResponse),
-    (status = 202, description = "Received; orders is still refunding it", body = ReturnResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// Records a returned parcel as received (admins).
+///
+/// Orders restocks, refunds and credits it, each once. 200 with the return
+/// `refunded`; 202 with it `received` when orders has not finished within a
+/// few seconds (it carries on; the return shows `last_error` when a
+/// delivery to orders failed). Receiving it again answers it as it is.
+#[utoipa::path(post, path = "/api/admin/returns/{id}/receive",
+    security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The return's id")),
+    responses(
+        (status = 200, description = "Received and refunded", body = ReturnResponse),
+        (status = 202, description = "Received; orders is still refunding it", body = ReturnResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such return", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(return_id = %id))]
 pub async fn receive_return(

@@ -38,9 +38,15 @@ fn visible(shipment: Option<Shipment>, user: &AuthUser) -> Result<ShipmentRespon
 }
 
 /// A shipment and its tracking number.
-#[utoipa::path(get, path = "/api/shipments/{id}", responses(
-    (status = 200, body = ShipmentResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+///
+/// The buyer's own, or any for an admin; anyone else's is a 404.
+#[utoipa::path(get, path = "/api/shipments/{id}",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The shipment's id")),
+    responses(
+        (status = 200, description = "The shipment", body = ShipmentResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such shipment, or not the caller's", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(shipment_id = %id))]
 pub async fn get_shipment(
@@ -53,10 +59,16 @@ pub async fn get_shipment(
     Ok(HttpResponse::Ok().json(visible(shipment, &user)?))
 }
 
-/// The order's shipment; 404 until the courier is booked.
-#[utoipa::path(get, path = "/api/orders/{id}/shipment", responses(
-    (status = 200, body = ShipmentResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// An order's shipment.
+///
+/// The buyer's own, or any for an admin; 404 until the courier is booked.
+#[utoipa::path(get, path = "/api/orders/{id}/shipment",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The order's shipment", body = ShipmentResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such order, not the caller's, or not handed to the courier yet", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(order_id = %id))]
 pub async fn get_order_shipment(
@@ -69,10 +81,17 @@ pub async fn get_order_shipment(
     Ok(HttpResponse::Ok().json(visible(shipment, &user)?))
 }
 
-/// The courier picked the parcel up.
-#[utoipa::path(post, path = "/api/admin/shipments/{id}/in-transit", responses(
-    (status = 200, body = ShipmentResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// Records the courier's pickup scan (admins).
+///
+/// The shipment becomes `in_transit`; reporting it again (or after the
+/// delivery) answers the shipment as it is.
+#[utoipa::path(post, path = "/api/admin/shipments/{id}/in-transit",
+    security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The shipment's id")),
+    responses(
+        (status = 200, description = "The shipment", body = ShipmentResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such shipment", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(shipment_id = %id))]
 pub async fn mark_in_transit(
@@ -83,10 +102,17 @@ pub async fn mark_in_transit(
     Ok(HttpResponse::Ok().json(shipments::pick_up(&state, *id).await?.to_response()))
 }
 
-/// Delivered: the order becomes `delivered` (through the outbox). Again is a 200.
-#[utoipa::path(post, path = "/api/admin/shipments/{id}/delivered", responses(
-    (status = 200, body = ShipmentResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// Records a shipment's delivery (admins).
+///
+/// The shipment becomes `delivered` and so does its order (orders is told
+/// through the outbox). Reporting it again answers the shipment as it is.
+#[utoipa::path(post, path = "/api/admin/shipments/{id}/delivered",
+    security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The shipment's id")),
+    responses(
+        (status = 200, description = "The shipment, delivered", body = ShipmentResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such shipment", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(shipment_id = %id))]
 pub async fn mark_delivered(

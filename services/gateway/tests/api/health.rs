@@ -122,3 +122,62 @@ async fn the_docs_page_is_served() {
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().contains("swagger"));
 }
+
+#[tokio::test]
+async fn the_gateways_document_lists_exactly_the_routes_it_serves_and_answers_405_for_others() {
+    let gateway = spawn_gateway(&[]).await;
+    let doc: serde_json::Value = gateway
+        .http
+        .get(gateway.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let own: serde_json::Value = serde_json::json!({"paths": doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(path, _)| !path.starts_with("/api/"))
+        .map(|(path, item)| (path.clone(), item.clone()))
+        .collect::<serde_json::Map<_, _>>()});
+    shop_kit::testing::assert_routes_match_document(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &own,
+    );
+    let response = gateway
+        .http
+        .delete(gateway.url("/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "GET");
+}
+
+/// An idle connection outlives actix's default keep-alive (5 s): the shop's
+/// clients keep theirs for `POOL_IDLE_TIMEOUT`, so a server that closed
+/// sooner could close one just as a request went out on it (a 503 the
+/// fuzzer found between the gateway and orders).
+#[tokio::test]
+async fn an_idle_connection_stays_open_past_five_seconds() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    assert!(shop_kit::server::KEEP_ALIVE > shop_client::http::POOL_IDLE_TIMEOUT);
+    let gateway = spawn_gateway(&[]).await;
+    let address = gateway.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = b"GET /health/live HTTP/1.1\r\nHost: shop\r\n\r\n";
+    let mut answer = vec![0; 4096];
+    for round in 0..2 {
+        if round == 1 {
+            tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+        }
+        stream.write_all(request).await.unwrap();
+        let read = stream.read(&mut answer).await.unwrap();
+        let head = String::from_utf8_lossy(&answer[..read]);
+        assert!(head.starts_with("HTTP/1.1 200"), "round {round}: {head:?}");
+    }
+}

@@ -28,6 +28,18 @@ use crate::{
 
 /// The header a guest cart travels in.
 pub const CART_HEADER: &str = "X-Cart-Id";
+
+/// The guest cart header, as documented (read by [`guest_cart_id`]).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+struct CartIdHeader {
+    /// A guest cart's id, as a cart response gave it (the `cart_id` cookie
+    /// does the same); ignored once signed in, except by
+    /// `POST /api/cart/merge`. One that is not a UUID is a 400.
+    #[param(rename = "X-Cart-Id", required = false)]
+    x_cart_id: Uuid,
+}
 /// The cookie a guest cart travels in.
 pub const CART_COOKIE: &str = "cart_id";
 
@@ -40,8 +52,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/api/cart/merge", web::post().to(merge_cart));
 }
 
-/// The guest cart id the client sent: a malformed header is a 400; a
-/// malformed cookie is ignored (it is not something the client typed).
+/// The guest cart id the client sent: a malformed header is a 400 (signed
+/// in or not: the document says what the header holds); a malformed cookie
+/// is ignored (it is not something the client typed).
 fn guest_cart_id(req: &HttpRequest) -> Result<Option<Uuid>, Problem> {
     if let Some(raw) = req.headers().get(CART_HEADER) {
         return raw
@@ -61,9 +74,10 @@ fn guest_cart_id(req: &HttpRequest) -> Result<Option<Uuid>, Problem> {
 /// Whose cart the request is about: the signed-in user's, or the guest
 /// cart it names.
 fn owner(user: &MaybeUser, req: &HttpRequest) -> Result<Owner, Problem> {
+    let guest = guest_cart_id(req)?;
     match &user.0 {
         Some(user) => Ok(Owner::User(user.id)),
-        None => Ok(Owner::Guest(guest_cart_id(req)?)),
+        None => Ok(Owner::Guest(guest)),
     }
 }
 
@@ -90,9 +104,22 @@ fn respond(
     response.json(body)
 }
 
-/// The caller's cart with current prices; lines whose price moved since
-/// they were added say so.
-#[utoipa::path(get, path = "/api/cart", responses((status = 200, body = CartResponse)))]
+/// The caller's cart, priced now.
+///
+/// Signed in, the user's cart; otherwise the guest cart `X-Cart-Id` (or the
+/// `cart_id` cookie) names, or an empty cart with `id` null. Lines whose
+/// price moved since they were added say so (`price_changed`); when the
+/// catalogue cannot be asked the cart shows the prices it was filled at
+/// (`prices_current` false).
+#[utoipa::path(get, path = "/api/cart",
+    security((), ("bearer" = [])),
+    params(CartIdHeader),
+    responses(
+        (status = 200, description = "The cart", body = CartResponse, headers(
+            ("X-Cart-Id" = Uuid, description = "A guest cart's id (also set as the `cart_id` cookie); absent for a signed-in user"),
+        )),
+        (status = 400, description = "`invalid_cart_id`: `X-Cart-Id` is not a cart id"),
+))]
 #[tracing::instrument(skip_all)]
 pub async fn get_cart(
     state: web::Data<AppState>,
@@ -104,11 +131,21 @@ pub async fn get_cart(
     Ok(respond(&state, StatusCode::OK, found.as_ref(), &body))
 }
 
-/// Adds a product (to the units already in the cart); a guest without a
-/// cart gets one, its id in `X-Cart-Id` and the `cart_id` cookie.
-#[utoipa::path(post, path = "/api/cart/items", request_body = AddCartItemRequest, responses(
-    (status = 201, body = CartResponse),
-    (status = 422, description = "Bad quantity, or a product not on sale", body = shop_client::wire::ProblemDetails),
+/// Adds units of a product to the cart.
+///
+/// The units are added to those the cart already holds of the product, at
+/// today's price. A guest without a cart gets one: its id comes back in
+/// `X-Cart-Id` and the `cart_id` cookie.
+#[utoipa::path(post, path = "/api/cart/items", request_body = AddCartItemRequest,
+    security((), ("bearer" = [])),
+    params(CartIdHeader),
+    responses(
+        (status = 201, description = "The cart with the product in it", body = CartResponse, headers(
+            ("X-Cart-Id" = Uuid, description = "A guest cart's id (also set as the `cart_id` cookie); absent for a signed-in user"),
+        )),
+        (status = 400, description = "`invalid_cart_id`: `X-Cart-Id` is not a cart id; `invalid_json`: the body is not JSON"),
+        (status = 422, description = "`validation_failed`: `product_id` is no product on sale or the cart already holds 100 products; `quantity` is not 1 to 99 or the line would pass 99", body = shop_client::wire::ProblemDetails),
+        (status = 503, description = "`dependency_unavailable`: the catalogue cannot be asked for the price; nothing was added"),
 ))]
 #[tracing::instrument(skip_all, fields(product_id = %body.product_id))]
 pub async fn add_cart_item(
@@ -122,10 +159,20 @@ pub async fn add_cart_item(
     Ok(respond(&state, StatusCode::CREATED, Some(&cart), &shown))
 }
 
-/// Sets a line's quantity.
-#[utoipa::path(patch, path = "/api/cart/items/{id}", request_body = UpdateCartItemRequest, responses(
-    (status = 200, body = CartResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// Sets a cart line's quantity.
+#[utoipa::path(patch, path = "/api/cart/items/{id}", request_body = UpdateCartItemRequest,
+    security((), ("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The cart line's id (`items[].id`)"),
+        CartIdHeader,
+    ),
+    responses(
+        (status = 200, description = "The cart with the new quantity", body = CartResponse, headers(
+            ("X-Cart-Id" = Uuid, description = "A guest cart's id (also set as the `cart_id` cookie); absent for a signed-in user"),
+        )),
+        (status = 400, description = "`invalid_path`: the id is not a UUID; `invalid_cart_id`: `X-Cart-Id` is not a cart id; `invalid_json`: the body is not JSON"),
+        (status = 404, description = "`not_found`: the caller's cart has no such line", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "`validation_failed`: `quantity` is not 1 to 99"),
 ))]
 #[tracing::instrument(skip_all, fields(item_id = %id))]
 pub async fn update_cart_item(
@@ -139,10 +186,19 @@ pub async fn update_cart_item(
     Ok(respond(&state, StatusCode::OK, Some(&cart), &shown))
 }
 
-/// Removes a line.
-#[utoipa::path(delete, path = "/api/cart/items/{id}", responses(
-    (status = 200, body = CartResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// Removes a line from the cart.
+#[utoipa::path(delete, path = "/api/cart/items/{id}",
+    security((), ("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The cart line's id (`items[].id`)"),
+        CartIdHeader,
+    ),
+    responses(
+        (status = 200, description = "The cart without the line", body = CartResponse, headers(
+            ("X-Cart-Id" = Uuid, description = "A guest cart's id (also set as the `cart_id` cookie); absent for a signed-in user"),
+        )),
+        (status = 400, description = "`invalid_path`: the id is not a UUID; `invalid_cart_id`: `X-Cart-Id` is not a cart id"),
+        (status = 404, description = "`not_found`: the caller's cart has no such line", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(item_id = %id))]
 pub async fn remove_cart_item(
@@ -155,10 +211,19 @@ pub async fn remove_cart_item(
     Ok(respond(&state, StatusCode::OK, Some(&cart), &shown))
 }
 
-/// Moves the guest cart (`X-Cart-Id` or cookie) into the signed-in user's
-/// cart, summing quantities up to 99, and forgets the guest cart. Merging
-/// again, or without a guest cart, changes nothing.
-#[utoipa::path(post, path = "/api/cart/merge", responses((status = 200, body = CartResponse)))]
+/// Moves a guest cart into the signed-in user's cart.
+///
+/// The guest cart (`X-Cart-Id` or the `cart_id` cookie) is merged into the
+/// user's, summing quantities up to 99, and forgotten (the cookie is
+/// cleared). Merging again, or without a guest cart, changes nothing.
+#[utoipa::path(post, path = "/api/cart/merge",
+    security(("bearer" = [])),
+    params(CartIdHeader),
+    responses(
+        (status = 200, description = "The user's cart, with the guest cart's lines", body = CartResponse),
+        (status = 400, description = "`invalid_cart_id`: `X-Cart-Id` is not a cart id"),
+        (status = 422, description = "`validation_failed`: together the carts would hold more than 100 products (`product_id`); nothing was merged"),
+))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn merge_cart(
     state: web::Data<AppState>,

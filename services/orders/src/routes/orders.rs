@@ -13,7 +13,7 @@ use shop_kit::{
     auth::{AdminUser, AuthUser},
     extract::{Json, Query},
     idempotency::IdempotencyKey,
-    pagination::PageQuery,
+    pagination::{PageQuery, PageRequest},
 };
 use uuid::Uuid;
 
@@ -45,18 +45,27 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/api/orders/{id}/status", web::post().to(set_order_status));
 }
 
-/// Checks out the caller's cart: reserve, charge once, commit, invoice.
-/// The same `Idempotency-Key` with the same body answers exactly what the
-/// first request did; with another body it is a 409.
+/// Checks out the caller's cart.
+///
+/// Reserves the stock, charges once, commits the stock and invoices the
+/// order. The same `Idempotency-Key` with the same body answers exactly what
+/// the first request did; with another body it is a 409
+/// `idempotency_key_reused`.
 #[utoipa::path(post, path = "/api/orders", request_body = CheckoutRequest,
-    params(("Idempotency-Key" = String, Header, description = "Required; reuse it when retrying")),
+    security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = String, Header, pattern = "^[!-~]{1,255}$",
+            description = "Required: 1 to 255 visible ASCII characters, one per checkout; send the same one when retrying it"),
+    ),
     responses(
-        (status = 201, body = OrderResponse),
-        (status = 400, description = "No Idempotency-Key", body = shop_client::wire::ProblemDetails),
-        (status = 402, description = "payment_declined: the stock was released", body = shop_client::wire::ProblemDetails),
-        (status = 409, description = "out_of_stock (naming the lines), idempotency_key_reused or checkout_in_progress", body = shop_client::wire::ProblemDetails),
-        (status = 422, description = "Empty cart, bad address or card", body = shop_client::wire::ProblemDetails),
-        (status = 503, description = "dependency_unavailable: retry with the same key; the order is finished by recovery otherwise", body = shop_client::wire::ProblemDetails),
+        (status = 201, description = "Paid: the order, invoiced", body = OrderResponse, headers(
+            ("Location" = String, description = "The order (`/api/orders/{id}`)"),
+        )),
+        (status = 400, description = "`idempotency_key_required`: no `Idempotency-Key`; `invalid_idempotency_key`: not 1 to 255 visible ASCII characters; `invalid_json`: the body is not JSON", body = shop_client::wire::ProblemDetails),
+        (status = 402, description = "`payment_declined` (`decline_code` in `fields`): nothing was charged and the stock was released", body = shop_client::wire::ProblemDetails),
+        (status = 409, description = "`out_of_stock` (the short `lines`; nothing was charged), `idempotency_key_reused` (the key was used for another request), `checkout_in_progress` (the first request with this key is still running: retry after `Retry-After`), `checkout_interrupted` or `checkout_failed` (nothing is owed)", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "`cart_empty`, `product_unavailable` (a product in the cart is no longer sold, in `lines`), or `validation_failed` naming the bad fields: not exactly one of `address_id` and `shipping_address`, an address that is not one of the buyer's, a card number that fails the Luhn check, an expired card", body = shop_client::wire::ProblemDetails),
+        (status = 503, description = "`dependency_unavailable`: retry with the same key; otherwise the recovery worker finishes the order", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn create_order(
@@ -106,12 +115,18 @@ async fn order_response(state: &AppState, order: &Order) -> Result<OrderResponse
     Ok(order.to_response(&lines, invoice.map(|i| (i.id, i.number))))
 }
 
-/// The filters of `GET /api/orders`, as sent. Paging is [`PageQuery`].
+/// The query of `GET /api/orders`, as sent: a page and the filters.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrderListQuery {
-    /// Only orders in this status (`paid`, `cancelled`, ...); an unknown name
-    /// is a 422 naming `status`.
+    /// Orders per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<i64>,
+    /// Orders to skip.
+    #[param(minimum = 0, default = 0)]
+    pub offset: Option<i64>,
+    /// Only orders in this status; an unknown name is a 422 naming `status`.
+    #[param(value_type = Option<OrderStatus>)]
     pub status: Option<String>,
     /// Admins: only this buyer's orders. A customer may pass only their own
     /// id; anyone else's is a 403 (never a silently narrowed list).
@@ -125,6 +140,15 @@ pub struct OrderListQuery {
 }
 
 impl OrderListQuery {
+    /// The page asked for (see [`PageQuery::parse`]).
+    fn page(&self) -> Result<PageRequest, Problem> {
+        PageQuery {
+            limit: self.limit,
+            offset: self.offset,
+        }
+        .parse()
+    }
+
     /// The filter `caller` may apply: an admin's as asked, a customer's
     /// always narrowed to their own orders.
     fn parse(&self, caller: &AuthUser) -> Result<OrderFilter, Problem> {
@@ -171,23 +195,26 @@ fn parse_status(field: &str, raw: &str) -> Result<OrderStatus, Problem> {
     })
 }
 
-/// Orders, newest first: the caller's own, or every order for an admin, with
-/// optional filters by status, buyer (admins) and creation time.
-#[utoipa::path(get, path = "/api/orders", params(PageQuery, OrderListQuery), responses(
-    (status = 200, body = Page<OrderResponse>),
-    (status = 400, description = "invalid_query: a parameter of the wrong type (a malformed user_id or date), named in `fields`", body = shop_client::wire::ProblemDetails),
-    (status = 401, body = shop_client::wire::ProblemDetails),
-    (status = 403, description = "A customer asked for another user's orders (user_id)", body = shop_client::wire::ProblemDetails),
-    (status = 422, description = "validation_failed naming limit, offset, status or created_from (later than created_to)", body = shop_client::wire::ProblemDetails),
+/// Lists orders, newest first.
+///
+/// The caller's own orders, or every order for an admin, optionally only
+/// those in a status, of a buyer (admins) or created in a time range.
+#[utoipa::path(get, path = "/api/orders",
+    security(("bearer" = [])),
+    params(OrderListQuery),
+    responses(
+        (status = 200, description = "A page of orders", body = Page<OrderResponse>),
+        (status = 400, description = "`invalid_query`: a parameter of the wrong type (a number, a malformed `user_id` or date), named in `fields`", body = shop_client::wire::ProblemDetails),
+        (status = 403, description = "`forbidden`: a customer asked for another user's orders (`user_id`)", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "`validation_failed` naming `limit` or `offset` (out of range), `status` (not a status) or `created_from` (later than `created_to`)", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn list_orders(
     state: web::Data<AppState>,
     user: AuthUser,
-    page: Query<PageQuery>,
     query: Query<OrderListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = page.parse()?;
+    let page = query.page()?;
     let filter = query.parse(&user)?;
     let mut conn = state.db.get().await?;
     let (orders, total) = Order::list(&mut conn, &filter, page.limit, page.offset).await?;
@@ -211,10 +238,16 @@ pub async fn list_orders(
     }))
 }
 
-/// One order: the caller's own, or any for an admin; otherwise 404.
-#[utoipa::path(get, path = "/api/orders/{id}", responses(
-    (status = 200, body = OrderResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// One order.
+///
+/// The caller's own, or any for an admin; anyone else's is a 404.
+#[utoipa::path(get, path = "/api/orders/{id}",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The order", body = OrderResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such order, or not the caller's", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(order_id = %id))]
 pub async fn get_order(
@@ -226,10 +259,14 @@ pub async fn get_order(
     Ok(HttpResponse::Ok().json(order_response(&state, &order).await?))
 }
 
-/// The order's invoice and any credit notes against it; 404 before payment.
-#[utoipa::path(get, path = "/api/orders/{id}/invoice", responses(
-    (status = 200, body = InvoiceResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
+/// The order's invoice, with any credit notes against it.
+#[utoipa::path(get, path = "/api/orders/{id}/invoice",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The invoice", body = InvoiceResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such order, not the caller's, or not paid (no invoice)", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(order_id = %id))]
 pub async fn get_invoice(
@@ -258,12 +295,20 @@ pub async fn get_invoice(
     }))
 }
 
-/// Cancels an order before packing: a paid order is refunded (and gets a
-/// credit note), an unfinished one that was never charged is released.
-#[utoipa::path(post, path = "/api/orders/{id}/cancel", responses(
-    (status = 200, body = OrderResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-    (status = 409, description = "not_cancellable (packing started) or checkout_in_progress", body = shop_client::wire::ProblemDetails),
+/// Cancels an order before packing.
+///
+/// A paid order is restocked, refunded and gets a credit note; one that was
+/// never charged is released. Cancelling a cancelled order answers it as it
+/// is.
+#[utoipa::path(post, path = "/api/orders/{id}/cancel",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The order, cancelled", body = OrderResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID"),
+        (status = 404, description = "`not_found`: no such order, or not the caller's", body = shop_client::wire::ProblemDetails),
+        (status = 409, description = "`not_cancellable` (packing started, or the order is past the point of cancelling: shipped, refunded, or its checkout failed) or `checkout_in_progress` (retry after `Retry-After`)", body = shop_client::wire::ProblemDetails),
+        (status = 503, description = "`dependency_unavailable`: nothing was changed, or the refund is finished by the recovery worker"),
 ))]
 #[tracing::instrument(skip_all, fields(order_id = %id))]
 pub async fn cancel_order(
@@ -276,7 +321,9 @@ pub async fn cancel_order(
     Ok(HttpResponse::Ok().json(order_response(&state, &order).await?))
 }
 
-/// Staff set an order's status from the back office. Only changes the state
+/// Sets an order's status from the back office (admins).
+///
+/// Only changes the state
 /// machine allows and no other part of the shop owns are taken (see
 /// [`OrderStatus::staff_change`]): today that is `cancelled`, before packing,
 /// through the same path as a buyer's cancel (a paid order is restocked,
@@ -284,14 +331,17 @@ pub async fn cancel_order(
 /// fulfilment, refunds from returns and cancellations, the rest from checkout:
 /// asking for them is a 409 `invalid_transition` and the order is unchanged.
 /// Setting `cancelled` on a cancelled order answers it as it is.
-#[utoipa::path(post, path = "/api/orders/{id}/status", request_body = AdminStatusRequest, responses(
-    (status = 200, body = OrderResponse),
-    (status = 401, body = shop_client::wire::ProblemDetails),
-    (status = 403, description = "Not an admin", body = shop_client::wire::ProblemDetails),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-    (status = 409, description = "invalid_transition (staff may not set this status now, e.g. shipped, or cancelled once packing started; the order is unchanged) or checkout_in_progress (retry after Retry-After)", body = shop_client::wire::ProblemDetails),
-    (status = 422, description = "validation_failed naming status (not a known status)", body = shop_client::wire::ProblemDetails),
-    (status = 503, description = "dependency_unavailable: nothing was changed, or the refund is finished by recovery", body = shop_client::wire::ProblemDetails),
+#[utoipa::path(post, path = "/api/orders/{id}/status", request_body = AdminStatusRequest,
+    security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The order in its new status", body = OrderResponse),
+        (status = 400, description = "`invalid_path`: the id is not a UUID; `invalid_json`: the body is not JSON"),
+        (status = 403, description = "`forbidden`: the token is not an admin's", body = shop_client::wire::ProblemDetails),
+        (status = 404, description = "`not_found`: no such order", body = shop_client::wire::ProblemDetails),
+        (status = 409, description = "`invalid_transition` (staff may not set this status now, e.g. `shipped`, or `cancelled` once packing started; the order is unchanged) or `checkout_in_progress` (retry after `Retry-After`)", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "`validation_failed` naming `status` (not a status)", body = shop_client::wire::ProblemDetails),
+        (status = 503, description = "`dependency_unavailable`: nothing was changed, or the refund is finished by the recovery worker", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(order_id = %id, admin_id = %admin.0.id))]
 pub async fn set_order_status(

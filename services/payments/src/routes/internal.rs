@@ -85,7 +85,7 @@ pub async fn payment_for_order(
 
 /// Refunds part or all of a payment, once per idempotency key; never more
 /// than was captured (422).
-#[utoipa::path(post, path = "/internal/payments/{id}/refunds", request_body = RefundRequest, responses(
+#[utoipa::path(post, path = "/internal/payments/{id}/refunds", params(("id" = Uuid, Path, description = "The payment to refund")), request_body = RefundRequest, responses(
     (status = 201, body = RefundResponse),
     (status = 200, description = "The refund booked earlier with this key", body = RefundResponse),
     (status = 404, body = shop_client::wire::ProblemDetails),

@@ -15,11 +15,16 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/api/payments/{id}", web::get().to(get_payment));
 }
 
-/// One payment; someone else's is a 404.
-#[utoipa::path(get, path = "/api/payments/{id}", responses(
-    (status = 200, body = PaymentResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-))]
+/// One payment (yours, or any for an admin).
+///
+/// Someone else's payment is a 404, as if it did not exist.
+#[utoipa::path(get, path = "/api/payments/{id}", tag = "payments", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The payment's id")),
+    responses(
+        (status = 200, description = "The payment", body = PaymentResponse),
+        (status = 404, description = "No such payment of the caller's (`not_found`)", body = shop_client::wire::ProblemDetails),
+    )
+)]
 #[tracing::instrument(skip_all, fields(payment_id = %id))]
 pub async fn get_payment(
     user: AuthUser,
@@ -38,11 +43,17 @@ pub async fn get_payment(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrderQuery {
+    /// The order whose payments are listed.
     pub order_id: Uuid,
 }
 
-/// The payments of an order (yours only, unless you are an admin).
-#[utoipa::path(get, path = "/api/payments", params(OrderQuery), responses((status = 200, body = Page<PaymentResponse>)))]
+/// The payments of an order (yours, or any order's for an admin).
+///
+/// Every payment of the order on one page (`limit` is `total`); an order
+/// that is not the caller's, or has no payment, gives an empty page.
+#[utoipa::path(get, path = "/api/payments", tag = "payments", security(("bearer" = [])), params(OrderQuery), responses(
+    (status = 200, description = "The order's payments", body = Page<PaymentResponse>),
+))]
 #[tracing::instrument(skip_all, fields(order_id = %query.order_id))]
 pub async fn list_payments(
     user: AuthUser,

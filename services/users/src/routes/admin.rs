@@ -32,11 +32,17 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// Every account, oldest first.
-#[utoipa::path(get, path = "/api/users", params(PageQuery), responses(
-    (status = 200, body = Page<UserResponse>),
-    (status = 403, body = shop_client::wire::ProblemDetails),
-))]
+/// Every account, oldest first (admin).
+#[utoipa::path(get, path = "/api/users", tag = "users", security(("bearer" = ["admin"])),
+    params(
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Items per page, 1 to 100 (default 20)"),
+        ("offset" = Option<i64>, Query, minimum = 0, description = "Items to skip (default 0)"),
+    ),
+    responses(
+        (status = 200, description = "One page of accounts", body = Page<UserResponse>),
+        (status = 422, description = "`limit` or `offset` is out of range (`validation_failed`, named in `fields`)", body = shop_client::wire::ProblemDetails),
+    )
+)]
 #[tracing::instrument(skip_all)]
 pub async fn list_users(
     _admin: AdminUser,
@@ -54,11 +60,14 @@ pub async fn list_users(
     }))
 }
 
-/// One account.
-#[utoipa::path(get, path = "/api/users/{id}", responses(
-    (status = 200, body = UserResponse),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-))]
+/// One account (admin).
+#[utoipa::path(get, path = "/api/users/{id}", tag = "users", security(("bearer" = ["admin"])),
+    params(("id" = Uuid, Path, description = "The account's id")),
+    responses(
+        (status = 200, description = "The account", body = UserResponse),
+        (status = 404, description = "No such account (`not_found`)", body = shop_client::wire::ProblemDetails),
+    )
+)]
 #[tracing::instrument(skip_all)]
 pub async fn get_user(
     _admin: AdminUser,
@@ -72,15 +81,26 @@ pub async fn get_user(
     Ok(HttpResponse::Ok().json(user.to_response()))
 }
 
-/// Credits a wallet. With an `Idempotency-Key` header a retry is answered
-/// with the first credit instead of crediting twice.
-#[utoipa::path(post, path = "/api/users/{id}/wallet/credit", request_body = CreditRequest, responses(
-    (status = 201, body = WalletMovementResponse),
-    (status = 400, description = "A malformed Idempotency-Key", body = shop_client::wire::ProblemDetails),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-    (status = 409, description = "Idempotency key reused", body = shop_client::wire::ProblemDetails),
-    (status = 422, body = shop_client::wire::ProblemDetails),
-))]
+/// Credits a user's wallet (admin).
+///
+/// With an `Idempotency-Key` header a retry is answered with the first
+/// credit instead of crediting twice; without one every request credits.
+#[utoipa::path(post, path = "/api/users/{id}/wallet/credit", tag = "users", security(("bearer" = ["admin"])),
+    params(
+        ("id" = Uuid, Path, description = "The account whose wallet is credited"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$",
+            description = "Optional: 1 to 255 visible ASCII characters; a retry with the same key and amount gets the first credit back"),
+    ),
+    request_body = CreditRequest,
+    responses(
+        (status = 201, description = "Credited (or credited before under this key: the same movement)", body = WalletMovementResponse),
+        (status = 400, description = "A malformed `Idempotency-Key` (`invalid_idempotency_key`), path or body", body = shop_client::wire::ProblemDetails),
+        (status = 404, description = "No such account (`not_found`)", body = shop_client::wire::ProblemDetails),
+        (status = 409, description = "The key was used for another credit (`idempotency_key_reused`), or its first request is still running (`idempotency_key_in_flight`, see Retry-After)", body = shop_client::wire::ProblemDetails,
+            headers(("Retry-After" = u64, description = "With `idempotency_key_in_flight`: seconds to wait before retrying"))),
+        (status = 422, description = "A field is invalid (`validation_failed`, named in `fields`)", body = shop_client::wire::ProblemDetails),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user_id = %id))]
 pub async fn credit_wallet(
     admin: AdminUser,

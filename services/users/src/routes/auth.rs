@@ -20,15 +20,20 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 }
 
 /// Creates a customer account.
+///
+/// The email is stored in lower case, so it is taken whatever its case. The
+/// account starts with an empty wallet.
 #[utoipa::path(
     post,
     path = "/api/auth/register",
+    tag = "users",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "The new account", body = UserResponse),
-        (status = 409, description = "The email is taken", body = shop_client::wire::ProblemDetails),
-        (status = 422, description = "A field is invalid (named in `fields`)", body = shop_client::wire::ProblemDetails),
-        (status = 503, description = "Every password hasher is busy (`busy`, see Retry-After); nothing was created", body = shop_client::wire::ProblemDetails),
+        (status = 201, description = "The new account", body = UserResponse,
+            headers(("Location" = String, description = "The account: `/api/users/{id}`"))),
+        (status = 409, description = "The email is taken (`already_exists`, `fields.email`)", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "A field is invalid (`validation_failed`, named in `fields`)", body = shop_client::wire::ProblemDetails),
+        (status = 503, description = "Every password hasher is busy (`busy`, see Retry-After), or the database is unavailable (`dependency_unavailable`); nothing was created", body = shop_client::wire::ProblemDetails),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -49,13 +54,14 @@ pub async fn register(
 #[utoipa::path(
     post,
     path = "/api/auth/login",
+    tag = "users",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 401, description = "Wrong email or password", body = shop_client::wire::ProblemDetails),
-        (status = 422, description = "The email is not an email address (named in `fields`)", body = shop_client::wire::ProblemDetails),
-        (status = 429, description = "Too many failed logins (see Retry-After)", body = shop_client::wire::ProblemDetails),
-        (status = 503, description = "Every password hasher is busy (`busy`, see Retry-After)", body = shop_client::wire::ProblemDetails),
+        (status = 401, description = "Wrong email or password (`invalid_credentials`): the same answer for both", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "The email is not an email address (`validation_failed`, `fields.email`)", body = shop_client::wire::ProblemDetails),
+        (status = 429, description = "Too many failed logins for this email or address (`too_many_attempts`, see Retry-After)", body = shop_client::wire::ProblemDetails),
+        (status = 503, description = "Every password hasher is busy (`busy`, see Retry-After), or the database is unavailable (`dependency_unavailable`)", body = shop_client::wire::ProblemDetails),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -76,7 +82,15 @@ pub async fn login(
 }
 
 /// The public keys that verify access tokens.
-async fn jwks(state: web::Data<AppState>) -> HttpResponse {
+///
+/// A JSON Web Key Set (RFC 7517) of Ed25519 keys (`kty` `OKP`, `alg`
+/// `EdDSA`), the signing key's `kid` first; services fetch it to verify
+/// tokens. Not routed by the gateway.
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "users", responses(
+    (status = 200, description = "The key set: `{\"keys\": [...]}`", body = Object,
+        headers(("Cache-Control" = String, description = "`public, max-age=300`"))),
+))]
+pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
         .json(state.tokens.jwks())

@@ -50,7 +50,7 @@ async fn move_money(
 
 /// Debits a wallet once per idempotency key; 409 `insufficient_funds` when
 /// the balance does not cover it (nothing is debited then).
-#[utoipa::path(post, path = "/internal/wallets/{user_id}/debit", request_body = WalletMovementRequest, responses(
+#[utoipa::path(post, path = "/internal/wallets/{user_id}/debit", params(("user_id" = Uuid, Path, description = "The wallet's owner")), request_body = WalletMovementRequest, responses(
     (status = 200, body = WalletMovementResponse),
     (status = 409, description = "insufficient_funds, idempotency_key_reused or idempotency_key_in_flight", body = shop_client::wire::ProblemDetails),
 ))]
@@ -65,8 +65,9 @@ pub async fn debit_wallet(
 }
 
 /// Credits a wallet once per idempotency key (refunds).
-#[utoipa::path(post, path = "/internal/wallets/{user_id}/credit", request_body = WalletMovementRequest, responses(
+#[utoipa::path(post, path = "/internal/wallets/{user_id}/credit", params(("user_id" = Uuid, Path, description = "The wallet's owner")), request_body = WalletMovementRequest, responses(
     (status = 200, body = WalletMovementResponse),
+    (status = 409, description = "idempotency_key_reused or idempotency_key_in_flight", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn credit_wallet(
@@ -79,7 +80,10 @@ pub async fn credit_wallet(
 }
 
 /// A user by id.
-#[utoipa::path(get, path = "/internal/users/{id}", responses((status = 200, body = UserResponse)))]
+#[utoipa::path(get, path = "/internal/users/{id}", params(("id" = Uuid, Path, description = "The user's id")), responses(
+    (status = 200, body = UserResponse),
+    (status = 404, body = shop_client::wire::ProblemDetails),
+))]
 #[tracing::instrument(skip_all)]
 pub async fn get_user(
     _caller: InternalCaller,
@@ -95,7 +99,10 @@ pub async fn get_user(
 
 /// One of a user's saved addresses (checkout ships to it); 404 when the
 /// address is not that user's.
-#[utoipa::path(get, path = "/internal/users/{id}/addresses/{address_id}", responses(
+#[utoipa::path(get, path = "/internal/users/{id}/addresses/{address_id}", params(
+    ("id" = Uuid, Path, description = "The user's id"),
+    ("address_id" = Uuid, Path, description = "One of the user's addresses"),
+), responses(
     (status = 200, body = AddressResponse),
     (status = 404, body = shop_client::wire::ProblemDetails),
 ))]

@@ -28,9 +28,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 }
 
 /// The signed-in user's account.
-#[utoipa::path(get, path = "/api/users/me", responses(
-    (status = 200, body = UserResponse),
-    (status = 401, body = shop_client::wire::ProblemDetails),
+#[utoipa::path(get, path = "/api/users/me", tag = "users", security(("bearer" = [])), responses(
+    (status = 200, description = "The account", body = UserResponse),
+    (status = 404, description = "The token's account no longer exists (`not_found`)", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn get_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -42,7 +42,11 @@ pub async fn get_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpRe
 }
 
 /// The signed-in user's addresses.
-#[utoipa::path(get, path = "/api/users/me/addresses", responses((status = 200, body = Page<AddressResponse>)))]
+///
+/// Every saved address, oldest first, on one page (`limit` is `total`).
+#[utoipa::path(get, path = "/api/users/me/addresses", tag = "users", security(("bearer" = [])), responses(
+    (status = 200, description = "The addresses", body = Page<AddressResponse>),
+))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn list_addresses(
     user: AuthUser,
@@ -60,9 +64,13 @@ pub async fn list_addresses(
 }
 
 /// Saves an address.
-#[utoipa::path(post, path = "/api/users/me/addresses", request_body = Address, responses(
-    (status = 201, body = AddressResponse),
-    (status = 422, body = shop_client::wire::ProblemDetails),
+///
+/// Every field is trimmed, a blank `line2` is dropped and the country is
+/// upper-cased; checkout can then ship to it by its id.
+#[utoipa::path(post, path = "/api/users/me/addresses", tag = "users", security(("bearer" = [])), request_body = Address, responses(
+    (status = 201, description = "The saved address", body = AddressResponse,
+        headers(("Location" = String, description = "The address: `/api/users/me/addresses/{id}`"))),
+    (status = 422, description = "A field is invalid (`validation_failed`, named in `fields`)", body = shop_client::wire::ProblemDetails),
 ))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn create_address(
@@ -78,11 +86,16 @@ pub async fn create_address(
         .json(row.to_response()))
 }
 
-/// Deletes one of the signed-in user's addresses; someone else's is a 404.
-#[utoipa::path(delete, path = "/api/users/me/addresses/{id}", responses(
-    (status = 204),
-    (status = 404, body = shop_client::wire::ProblemDetails),
-))]
+/// Deletes one of the signed-in user's addresses.
+///
+/// Someone else's address is a 404, as if it did not exist.
+#[utoipa::path(delete, path = "/api/users/me/addresses/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The address's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such address of the caller's (`not_found`)", body = shop_client::wire::ProblemDetails),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn delete_address(
     user: AuthUser,
@@ -97,8 +110,13 @@ pub async fn delete_address(
     }
 }
 
-/// The balance and the most recent movements.
-#[utoipa::path(get, path = "/api/users/me/wallet", responses((status = 200, body = WalletResponse)))]
+/// The signed-in user's wallet: the balance and the most recent movements.
+///
+/// The 20 most recent ledger entries, newest first.
+#[utoipa::path(get, path = "/api/users/me/wallet", tag = "users", security(("bearer" = [])), responses(
+    (status = 200, description = "The wallet", body = WalletResponse),
+    (status = 404, description = "The token's account no longer exists (`not_found`)", body = shop_client::wire::ProblemDetails),
+))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn get_wallet(
     user: AuthUser,

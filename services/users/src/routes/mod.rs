@@ -17,6 +17,7 @@ pub mod me;
     paths(
         auth::register,
         auth::login,
+        auth::jwks,
         me::get_me,
         me::list_addresses,
         me::create_address,

@@ -14,7 +14,7 @@ use crate::{
     db::models::{checkout_key::CheckoutKey, document::Invoice, order::Order},
     domain::{
         checkout::Checkout,
-        outcome::Reply,
+        outcome::{CheckoutOutcome, Reply},
         status::{OrderRules as _, OrderStatus},
     },
     state::AppState,
@@ -75,14 +75,19 @@ async fn carry_on(
     if order.status.is_unfinished() {
         return Err(idempotency::in_progress(ErrorCode::CheckoutInProgress));
     }
-    // Ended without a stored reply (cancelled while unfinished): its state.
+    // Ended without a stored reply. Cancelled while unfinished, nothing
+    // was charged and the stock went back: told as an interrupted checkout
+    // (a problem body, like every 4xx). Otherwise the sale stands: the order.
+    let paid = order.status.was_paid() && order.status != OrderStatus::Cancelled;
+    if !paid {
+        return Ok(Answer::Finished(CheckoutOutcome::Interrupted.reply()));
+    }
     let lines = Order::lines(&mut conn, order.id).await?;
     let invoice = Invoice::for_order(&mut conn, order.id)
         .await?
         .map(|i| (i.id, i.number));
-    let paid = order.status.was_paid() && order.status != OrderStatus::Cancelled;
     Ok(Answer::Finished(Reply {
-        status: if paid { 201 } else { 409 },
+        status: 201,
         body: serde_json::to_value(order.to_response(&lines, invoice))
             .map_err(Problem::internal)?,
     }))
