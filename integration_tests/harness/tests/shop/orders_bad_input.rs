@@ -191,3 +191,51 @@ async fn a_card_number_of_the_wrong_type_is_named_and_never_echoed() {
         );
     }
 }
+
+/// serde reads a struct from an array of its fields; the documents say
+/// every body is an object, so each service refuses an array with a 422 and
+/// writes nothing.
+#[tokio::test]
+async fn a_body_that_is_an_array_of_the_fields_is_refused_by_every_service() {
+    let shop = spawn_shop().await;
+    let (_, token) = shop.customer(0).await;
+    let product = shop.product(500, 5).await;
+
+    for (path, token, body) in [
+        (
+            "/api/auth/register",
+            None,
+            json!(["eve@example.com", "correct horse battery", "Eve"]),
+        ),
+        (
+            "/api/auth/login",
+            None,
+            json!(["eve@example.com", "correct horse battery"]),
+        ),
+        (
+            "/api/users/me/addresses",
+            Some(token.as_str()),
+            json!(["Eve", "1 Main St", null, "Berlin", "10115", "DE"]),
+        ),
+        ("/api/cart/items", Some(token.as_str()), json!([product, 1])),
+    ] {
+        let (status, answer) = shop.call("POST", path, token, Some(body)).await;
+        assert_eq!(status, 422, "POST {path}: {answer}");
+        assert_eq!(answer["code"], "validation_failed", "{answer}");
+    }
+    let (status, _) = shop
+        .call(
+            "POST",
+            "/api/auth/login",
+            None,
+            Some(json!({"email": "eve@example.com", "password": "correct horse battery"})),
+        )
+        .await;
+    assert_eq!(status, 401, "no account was made");
+    let (_, cart) = shop.call("GET", "/api/cart", Some(&token), None).await;
+    assert_eq!(cart["items"], json!([]), "{cart}");
+    let (_, addresses) = shop
+        .call("GET", "/api/users/me/addresses", Some(&token), None)
+        .await;
+    assert_eq!(addresses["total"], 0, "{addresses}");
+}
