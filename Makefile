@@ -68,7 +68,7 @@ bench-checkout: ## full checkouts through the gateway at rising rates (p50/p95/p
 	.ci/test-services.sh .ci/bench-checkout.sh
 
 .PHONY: bench-catalogue
-bench-catalogue: ## wrk against cached product and list reads, through the gateway and direct
+bench-catalogue: ## cached product and list reads, direct and through the gateway, against two ceilings measured in the same run
 	.ci/test-services.sh .ci/bench-catalogue.sh
 
 .PHONY: bench-users

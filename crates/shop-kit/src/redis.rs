@@ -13,6 +13,8 @@ pub use deadpool_redis::redis;
 #[derive(Clone)]
 pub struct RedisPool {
     pool: Pool,
+    /// For connections outside the pool (subscriptions).
+    client: redis::Client,
     prefix: Arc<str>,
     timeout: Duration,
 }
@@ -31,8 +33,11 @@ impl RedisPool {
             .runtime(Runtime::Tokio1)
             .build()
             .context("invalid configuration: REDIS_URL: cannot build the pool")?;
+        let client = redis::Client::open(settings.url.as_str())
+            .context("invalid configuration: REDIS_URL")?;
         Ok(Self {
             pool,
+            client,
             prefix: Arc::from(settings.key_prefix.as_str()),
             timeout: settings.timeout,
         })
@@ -51,6 +56,15 @@ impl RedisPool {
     /// A connection from the pool.
     pub async fn get(&self) -> anyhow::Result<Connection> {
         self.pool.get().await.context("no Redis connection")
+    }
+
+    /// A connection of its own for `SUBSCRIBE` (a subscribed connection
+    /// can do nothing else, so it never comes from the pool).
+    pub async fn pubsub(&self) -> anyhow::Result<redis::aio::PubSub> {
+        tokio::time::timeout(self.timeout, self.client.get_async_pubsub())
+            .await
+            .context("Redis timed out")?
+            .context("no Redis connection")
     }
 
     /// The pool's current size and idle connections.

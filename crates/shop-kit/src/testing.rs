@@ -10,6 +10,10 @@ use std::{
     collections::hash_map::DefaultHasher,
     hash::{Hash, Hasher},
     path::Path,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
@@ -159,7 +163,7 @@ impl TestDatabase {
     }
 
     /// A second handle on the same database reached through `proxy`.
-    pub fn through(&self, proxy: &DatabaseProxy) -> Self {
+    pub fn through(&self, proxy: &TcpProxy) -> Self {
         let mut settings = self.settings.clone();
         let _ = settings.url.set_host(Some("127.0.0.1"));
         let _ = settings.url.set_port(Some(proxy.port));
@@ -239,7 +243,7 @@ impl Drop for TestDatabase {
     }
 }
 
-/// Where a [`DatabaseProxy`] stands.
+/// Where a [`TcpProxy`] stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Link {
     /// Bytes flow both ways.
@@ -250,30 +254,49 @@ enum Link {
     Cut,
 }
 
-/// A TCP proxy between a service and PostgreSQL, to cut the database in the
-/// middle of a request: [`freeze`](Self::freeze) stalls every connection
+/// A TCP proxy between a service and PostgreSQL or Redis, to cut them in
+/// the middle of a request: [`freeze`](Self::freeze) stalls every connection
 /// (a query sent now hangs), [`cut`](Self::cut) then closes them all, as a
-/// database that stops under load does. Point a service at it with
-/// [`TestDatabase::through`].
-pub struct DatabaseProxy {
+/// server that stops under load does. It counts what the service sends
+/// ([`writes`](Self::writes)), to show how often it calls. Point a service at
+/// it with [`TestDatabase::through`] or [`TcpProxy::redis_url`].
+pub struct TcpProxy {
     port: u16,
     link: tokio::sync::watch::Sender<Link>,
+    writes: Arc<AtomicU64>,
 }
 
-impl DatabaseProxy {
+impl TcpProxy {
     /// A proxy to the test PostgreSQL server, open.
-    pub async fn start() -> Self {
+    pub async fn postgres() -> Self {
         let admin = admin_url();
-        let upstream = format!(
+        Self::start(format!(
             "{}:{}",
             admin.host_str().unwrap_or("127.0.0.1"),
             admin.port().unwrap_or(5432)
-        );
+        ))
+        .await
+    }
+
+    /// A proxy to the test Redis server, open.
+    pub async fn redis() -> Self {
+        let url = Url::parse(&redis_url()).expect("TEST_REDIS_URL is not a URL");
+        Self::start(format!(
+            "{}:{}",
+            url.host_str().unwrap_or("127.0.0.1"),
+            url.port().unwrap_or(6379)
+        ))
+        .await
+    }
+
+    async fn start(upstream: String) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("proxy listener");
         let port = listener.local_addr().expect("proxy address").port();
         let (link, watch) = tokio::sync::watch::channel(Link::Open);
+        let writes = Arc::new(AtomicU64::new(0));
+        let counter = writes.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 if *watch.borrow() == Link::Cut {
@@ -284,11 +307,32 @@ impl DatabaseProxy {
                 };
                 let (client_read, client_write) = client.into_split();
                 let (server_read, server_write) = server.into_split();
-                tokio::spawn(pipe(client_read, server_write, watch.clone()));
-                tokio::spawn(pipe(server_read, client_write, watch.clone()));
+                tokio::spawn(pipe(
+                    client_read,
+                    server_write,
+                    watch.clone(),
+                    Some(counter.clone()),
+                ));
+                tokio::spawn(pipe(server_read, client_write, watch.clone(), None));
             }
         });
-        Self { port, link }
+        Self { port, link, writes }
+    }
+
+    /// The proxy's port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A Redis URL through the proxy (for [`TcpProxy::redis`]).
+    pub fn redis_url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// How many times the service has sent bytes through (one write per
+    /// command or pipeline, give or take TCP).
+    pub fn writes(&self) -> u64 {
+        AtomicU64::load(&self.writes, Ordering::SeqCst)
     }
 
     /// Stalls every connection: bytes are held, nothing is closed.
@@ -313,6 +357,7 @@ async fn pipe(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     mut link: tokio::sync::watch::Receiver<Link>,
+    writes: Option<Arc<AtomicU64>>,
 ) {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let mut buffer = vec![0u8; 16 * 1024];
@@ -325,6 +370,9 @@ async fn pipe(
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
+        if let Some(writes) = &writes {
+            writes.fetch_add(1, Ordering::SeqCst);
+        }
         match link.wait_for(|l| *l != Link::Frozen).await.map(|l| *l) {
             Ok(Link::Open) => {}
             _ => return,
@@ -653,7 +701,7 @@ macro_rules! foundation_tests {
         #[tokio::test]
         async fn a_database_cut_in_the_middle_of_a_request_is_a_503() {
             let db = $crate::testing::TestDatabase::empty($service).await;
-            let proxy = $crate::testing::DatabaseProxy::start().await;
+            let proxy = $crate::testing::TcpProxy::postgres().await;
             let app = $spawn_on(db.through(&proxy)).await;
             let request = $request;
             let warm = request(&app).await;
@@ -762,6 +810,7 @@ macro_rules! foundation_tests {
 
 /// Signing keys for tests: tokens the service under test accepts (when it is
 /// given [`TestKeys::pem`]) and forgeries it must refuse.
+#[derive(Clone)]
 pub struct TestKeys {
     signing_key: ed25519_dalek::SigningKey,
 }

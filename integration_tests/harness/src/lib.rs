@@ -10,7 +10,7 @@ use std::path::Path;
 
 use diesel_async::{AsyncConnection as _, AsyncPgConnection};
 use serde_json::{Value, json};
-use shop_kit::testing::{DatabaseProxy, TestApp, TestDatabase, TestKeys, TestRedis};
+use shop_kit::testing::{TcpProxy, TestApp, TestDatabase, TestKeys, TestRedis};
 use uuid::Uuid;
 
 pub use shop_kit::testing::TEST_INTERNAL_TOKEN as INTERNAL_TOKEN;
@@ -58,7 +58,7 @@ pub struct ShopOptions {
     pub fulfilment_env: Vec<(&'static str, String)>,
     /// Extra settings for payments.
     pub payments_env: Vec<(&'static str, String)>,
-    /// Put orders' database behind a [`DatabaseProxy`] the test can cut.
+    /// Put orders' database behind a [`TcpProxy`] the test can cut.
     pub orders_database_proxy: bool,
 }
 
@@ -75,7 +75,7 @@ pub struct Shop {
     /// How fulfilment was configured (to start another one like it).
     pub fulfilment_env: Vec<(String, String)>,
     /// Between orders and its database, when [`ShopOptions::orders_database_proxy`].
-    pub orders_database_proxy: Option<DatabaseProxy>,
+    pub orders_database_proxy: Option<TcpProxy>,
     _gateway_redis: TestRedis,
 }
 
@@ -162,7 +162,7 @@ pub async fn spawn_shop_with(options: ShopOptions) -> Shop {
     let orders_database =
         TestDatabase::migrated("orders", orders::db::MIGRATIONS, &migrations("orders")).await;
     let orders_database_proxy = if options.orders_database_proxy {
-        Some(DatabaseProxy::start().await)
+        Some(TcpProxy::postgres().await)
     } else {
         None
     };

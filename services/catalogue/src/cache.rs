@@ -1,6 +1,21 @@
-//! The Redis cache in front of product reads. Every key is built here.
+//! The two-level cache in front of product reads: each replica's memory,
+//! then Redis, then Postgres. Every key and message is built here.
 //!
-//! Cache-aside with versioned keys, so no reader sees a value older than the
+//! **Memory** ([`Memory`]): single products (by id), the SKUs that name
+//! them, and list pages, bounded by `CACHE_MEMORY_MAX_ENTRIES` and
+//! `CACHE_MEMORY_MAX_BYTES` (products and list pages get 45% each, SKUs
+//! 10%) and by the TTL. A write's invalidation is published on
+//! [`INVALIDATION_CHANNEL`] in the same Lua script that bumps the versions
+//! below, and the writing replica forgets the same entries in its own memory
+//! before it answers: so a read that starts after a write answered sees it
+//! on the replica that wrote, and on every other replica once the message
+//! arrived. Memory is used only while the subscription is up: when it is
+//! lost (or Redis is down) the memory is emptied and skipped until it is
+//! back, because messages published meanwhile are gone
+//! ([`shop_kit::invalidation`], [`shop_kit::local_cache`] for the rule
+//! that a load racing an invalidation is never kept).
+//!
+//! **Redis**: cache-aside with versioned keys, so no reader sees a value older than the
 //! last write that has answered:
 //!
 //! - a product lives at `product:{id}:v{N}` where `N` is `product:{id}:ver`;
@@ -24,21 +39,38 @@
 //! request); writes still try to invalidate, and log when they cannot.
 
 use std::{
-    sync::atomic::{AtomicI64, AtomicU64, Ordering},
+    sync::{
+        Arc,
+        atomic::{AtomicI64, AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
+use bytes::Bytes;
 use serde::{Serialize, de::DeserializeOwned};
-use shop_client::wire::catalogue::CacheStatsResponse;
-use shop_kit::redis::{RedisPool, redis};
+use shop_client::wire::catalogue::{CacheInvalidation, CacheStatsResponse, INVALIDATION_CHANNEL};
+use shop_kit::{
+    http_cache::Rendered,
+    invalidation::Listener,
+    local_cache::{Bounds, LocalCache, Weigh},
+    redis::{RedisPool, redis},
+};
 use uuid::Uuid;
 
-use crate::domain::stock::StockChange;
+use crate::{db::models::product::ProductRecord, domain::stock::StockChange};
 
 /// Reads a version key and the value stored under that version in one trip.
 const READ_VERSIONED: &str = r"
 local version = redis.call('GET', KEYS[1]) or '0'
 return {version, redis.call('GET', ARGV[1] .. version .. ARGV[2])}
+";
+
+/// Bumps every version key named and publishes what changed, at once: no
+/// replica can see the new version without the message being on its way.
+const INVALIDATE: &str = r"
+for _, key in ipairs(KEYS) do redis.call('INCR', key) end
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return 0
 ";
 
 /// How long reads skip Redis after it failed.
@@ -48,7 +80,103 @@ const SKIP_AFTER_FAILURE_MS: i64 = 1000;
 #[derive(Default)]
 pub struct CacheCounters {
     pub hits: AtomicU64,
+    pub memory_hits: AtomicU64,
     pub misses: AtomicU64,
+}
+
+/// A product as a replica keeps it in memory: the record, and its public
+/// rendering (body and `ETag`) made once.
+pub struct MemoryProduct {
+    pub record: ProductRecord,
+    pub public: Rendered,
+}
+
+impl MemoryProduct {
+    /// `record`, rendered for shoppers in `currency`.
+    pub fn new(record: ProductRecord, currency: &str) -> Result<Self, serde_json::Error> {
+        let public = Rendered::json(&record.to_response(currency, false))?;
+        Ok(Self { record, public })
+    }
+}
+
+impl Weigh for MemoryProduct {
+    fn bytes(&self) -> usize {
+        // The record holds about what its rendering does.
+        2 * self.public.bytes()
+    }
+}
+
+/// The product a SKU named when it was looked up (checked against the
+/// product before it is trusted).
+#[derive(Clone, Copy)]
+pub struct SkuOf(pub Uuid);
+
+impl Weigh for SkuOf {
+    fn bytes(&self) -> usize {
+        64
+    }
+}
+
+/// This replica's memory (see the module's docs).
+pub struct Memory {
+    pub products: LocalCache<Uuid, Arc<MemoryProduct>>,
+    pub lists: LocalCache<String, Arc<Rendered>>,
+    pub skus: LocalCache<String, SkuOf>,
+}
+
+impl Memory {
+    /// Empty and untrusted, within `bounds` altogether.
+    pub fn new(bounds: Bounds) -> Self {
+        Self {
+            products: LocalCache::new(bounds.share(45)),
+            lists: LocalCache::new(bounds.share(45)),
+            skus: LocalCache::new(bounds.share(10)),
+        }
+    }
+
+    /// Forgets what `change` names.
+    pub fn forget(&self, change: &CacheInvalidation) {
+        for id in &change.products {
+            self.products.invalidate(id);
+        }
+        if change.lists {
+            self.lists.invalidate_all();
+        }
+    }
+
+    fn entries(&self) -> u64 {
+        self.products.entry_count() + self.lists.entry_count() + self.skus.entry_count()
+    }
+
+    fn bytes(&self) -> u64 {
+        self.products.weighted_bytes() + self.lists.weighted_bytes() + self.skus.weighted_bytes()
+    }
+}
+
+impl Listener for Memory {
+    fn subscribed(&self) {
+        self.products.trust();
+        self.lists.trust();
+        self.skus.trust();
+    }
+
+    fn message(&self, payload: &[u8]) {
+        match serde_json::from_slice::<CacheInvalidation>(payload) {
+            Ok(change) => self.forget(&change),
+            Err(error) => {
+                // Something changed and we cannot tell what: forget it all.
+                tracing::warn!(%error, "unreadable cache invalidation; forgetting every product");
+                self.products.invalidate_all();
+                self.lists.invalidate_all();
+            }
+        }
+    }
+
+    fn lost(&self) {
+        self.products.distrust();
+        self.lists.distrust();
+        self.skus.distrust();
+    }
 }
 
 /// A cached read: the value if it was there, and the version to store under.
@@ -71,8 +199,11 @@ impl<T> Lookup<T> {
 pub struct Cache {
     redis: RedisPool,
     ttl_secs: u64,
+    /// This replica's memory, shared with its invalidation subscription.
+    pub memory: Arc<Memory>,
     counters: CacheCounters,
     hits_metric: prometheus::IntCounter,
+    memory_hits_metric: prometheus::IntCounter,
     misses_metric: prometheus::IntCounter,
     /// Unix millis until which Redis is skipped after a failure.
     skip_until_ms: AtomicI64,
@@ -83,22 +214,31 @@ fn now_ms() -> i64 {
 }
 
 impl Cache {
-    /// A cache whose values live `ttl`; hit and miss counters go to `registry`.
+    /// A cache whose values live `ttl` (in Redis and in memory, which is
+    /// bounded by `memory`); hit and miss counters go to `registry`.
     pub fn new(
         redis: RedisPool,
         ttl: Duration,
+        memory: Bounds,
         registry: &prometheus::Registry,
     ) -> anyhow::Result<Self> {
         let hits_metric = prometheus::IntCounter::new("cache_hits_total", "Product cache hits")?;
+        let memory_hits_metric = prometheus::IntCounter::new(
+            "cache_memory_hits_total",
+            "Product cache hits answered from this instance's memory",
+        )?;
         let misses_metric =
             prometheus::IntCounter::new("cache_misses_total", "Product cache misses")?;
         registry.register(Box::new(hits_metric.clone()))?;
+        registry.register(Box::new(memory_hits_metric.clone()))?;
         registry.register(Box::new(misses_metric.clone()))?;
         Ok(Self {
             redis,
             ttl_secs: ttl.as_secs().max(1),
+            memory: Arc::new(Memory::new(memory)),
             counters: CacheCounters::default(),
             hits_metric,
+            memory_hits_metric,
             misses_metric,
             skip_until_ms: AtomicI64::new(0),
         })
@@ -124,6 +264,16 @@ impl Cache {
         self.redis.key(&format!("product:sku:{sku}"))
     }
 
+    /// The channel every replica's memory listens on.
+    pub fn channel(&self) -> String {
+        self.redis.key(INVALIDATION_CHANNEL)
+    }
+
+    /// The pool, for the subscription.
+    pub fn redis(&self) -> &RedisPool {
+        &self.redis
+    }
+
     /// The prefix every catalogue key starts with (for stats).
     fn prefix(&self) -> String {
         self.redis.key("")
@@ -139,12 +289,7 @@ impl Cache {
             .store(now_ms() + SKIP_AFTER_FAILURE_MS, Ordering::Relaxed);
     }
 
-    async fn read<T: DeserializeOwned>(
-        &self,
-        version_key: String,
-        prefix: String,
-        suffix: &str,
-    ) -> Lookup<T> {
+    async fn read(&self, version_key: String, prefix: String, suffix: &str) -> Lookup<String> {
         if self.skipping() {
             self.count(false);
             return Lookup::unavailable();
@@ -168,12 +313,18 @@ impl Cache {
             self.count(false);
             return Lookup::unavailable();
         };
-        let value = raw.and_then(|raw| serde_json::from_str(&raw).ok());
-        self.count(value.is_some());
+        self.count(raw.is_some());
         Lookup {
-            value,
+            value: raw,
             version: Some(version),
         }
+    }
+
+    /// A read this replica answered from memory.
+    pub fn memory_hit(&self) {
+        self.counters.memory_hits.fetch_add(1, Ordering::Relaxed);
+        self.memory_hits_metric.inc();
+        self.count(true);
     }
 
     fn count(&self, hit: bool) {
@@ -187,9 +338,13 @@ impl Cache {
     }
 
     async fn store<T: Serialize>(&self, key: String, value: &T) {
-        let Ok(raw) = serde_json::to_string(value) else {
+        let Ok(raw) = serde_json::to_vec(value) else {
             return;
         };
+        self.store_raw(key, raw).await;
+    }
+
+    async fn store_raw(&self, key: String, raw: Vec<u8>) {
         let stored = self
             .redis
             .fail_open("cache store", async |conn| {
@@ -209,12 +364,17 @@ impl Cache {
 
     /// A cached product.
     pub async fn product<T: DeserializeOwned>(&self, id: Uuid) -> Lookup<T> {
-        self.read(
-            self.product_version_key(id),
-            self.product_value_prefix(id),
-            "",
-        )
-        .await
+        let raw = self
+            .read(
+                self.product_version_key(id),
+                self.product_value_prefix(id),
+                "",
+            )
+            .await;
+        Lookup {
+            value: raw.value.and_then(|raw| serde_json::from_str(&raw).ok()),
+            version: raw.version,
+        }
     }
 
     /// Stores a product under the version its lookup saw.
@@ -225,22 +385,27 @@ impl Cache {
         }
     }
 
-    /// A cached list page for a normalised query.
-    pub async fn list<T: DeserializeOwned>(&self, query: &str) -> Lookup<T> {
-        self.read(
-            self.list_generation_key(),
-            self.list_value_prefix(),
-            &format!(":{query}"),
-        )
-        .await
+    /// A cached list page for a normalised query: its body as served.
+    pub async fn list(&self, query: &str) -> Lookup<Bytes> {
+        let raw = self
+            .read(
+                self.list_generation_key(),
+                self.list_value_prefix(),
+                &format!(":{query}"),
+            )
+            .await;
+        Lookup {
+            value: raw.value.map(Bytes::from),
+            version: raw.version,
+        }
     }
 
-    /// Stores a list page under the generation its lookup saw.
-    pub async fn store_list<T: Serialize>(&self, query: &str, lookup: &Lookup<T>, value: &T) {
+    /// Stores a list page's body under the generation its lookup saw.
+    pub async fn store_list(&self, query: &str, lookup: &Lookup<Bytes>, body: &Bytes) {
         if let Some(generation) = &lookup.version {
-            self.store(
+            self.store_raw(
                 format!("{}{generation}:{query}", self.list_value_prefix()),
-                value,
+                body.to_vec(),
             )
             .await;
         }
@@ -278,20 +443,37 @@ impl Cache {
         }
     }
 
-    /// After a committed write: new versions for these products, and a new
-    /// list generation when `lists_changed`. Runs even while reads skip Redis.
+    /// After a committed write: this replica's memory forgets these
+    /// products (and the list pages when `lists_changed`); in Redis they get
+    /// new versions (and the lists a new generation) and every replica is
+    /// told. Runs even while reads skip Redis.
     pub async fn invalidate(&self, products: &[Uuid], lists_changed: bool) {
+        let change = CacheInvalidation {
+            products: products.to_vec(),
+            lists: lists_changed,
+        };
+        self.memory.forget(&change);
+        let Ok(message) = serde_json::to_string(&change) else {
+            return;
+        };
         let done = self
             .redis
             .fail_open("cache invalidation", async |conn| {
-                let mut pipe = redis::pipe();
+                let mut script = redis::cmd("EVAL");
+                script
+                    .arg(INVALIDATE)
+                    .arg(products.len() + usize::from(lists_changed));
                 for id in products {
-                    pipe.incr(self.product_version_key(*id), 1).ignore();
+                    script.arg(self.product_version_key(*id));
                 }
                 if lists_changed {
-                    pipe.incr(self.list_generation_key(), 1).ignore();
+                    script.arg(self.list_generation_key());
                 }
-                pipe.query_async::<()>(conn).await
+                script
+                    .arg(self.channel())
+                    .arg(&message)
+                    .query_async::<()>(conn)
+                    .await
             })
             .await;
         if done.is_none() {
@@ -332,6 +514,10 @@ impl Cache {
             keys: redis.map_or(0, |(keys, _)| keys),
             redis_used_memory_bytes: redis.map_or(0, |(_, memory)| memory),
             redis_up: redis.is_some(),
+            memory_hits: self.counters.memory_hits.load(Ordering::Relaxed),
+            memory_entries: self.memory.entries(),
+            memory_bytes: self.memory.bytes(),
+            memory_subscribed: self.memory.products.trusted(),
         }
     }
 

@@ -31,7 +31,12 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     let metrics = Metrics::new("catalogue")?
         .observe_postgres(db.clone())
         .observe_redis(redis.clone());
-    let cache = Cache::new(redis, settings.cache_ttl, metrics.registry())?;
+    let cache = Cache::new(
+        redis,
+        settings.cache_ttl,
+        settings.cache_memory,
+        metrics.registry(),
+    )?;
     let (verifier, internal_token) = shop_kit::auth::remote_guards(&settings.base)?;
     let state = Arc::new(AppState {
         db,
@@ -51,6 +56,11 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         shop_kit::server::openapi(cfg, &openapi);
     })?;
     // Started once the server is bound, so a failed start leaves none behind.
+    let (redis, channel) = (state.cache.redis().clone(), state.cache.channel());
+    let memory = state.cache.memory.clone();
+    workers.spawn("cache-invalidations", move |stop| {
+        shop_kit::invalidation::listen(redis, channel, memory, stop)
+    });
     let (warm, count) = (state.clone(), settings.warm_up_count);
     workers.spawn("cache-warm-up", move |stop| warm_up::run(warm, count, stop));
     let interval = settings.sweep_interval;

@@ -260,6 +260,27 @@ pub struct CacheStatsResponse {
     pub keys: u64,
     pub redis_used_memory_bytes: u64,
     pub redis_up: bool,
+    /// Of `hits`, those this instance answered from its own memory.
+    pub memory_hits: u64,
+    /// What this instance keeps in memory (products, list pages and SKUs).
+    pub memory_entries: u64,
+    pub memory_bytes: u64,
+    /// Whether this instance hears every replica's invalidations (its
+    /// memory is used only then).
+    pub memory_subscribed: bool,
+}
+
+/// The Redis channel (after the deployment's key prefix) on which every
+/// catalogue replica announces what a write changed, for the in-process
+/// caches of the catalogue and the gateway.
+pub const INVALIDATION_CHANNEL: &str = "catalogue:invalidations";
+
+/// One message on [`INVALIDATION_CHANNEL`]: these products changed, and,
+/// when `lists`, what list pages show changed too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheInvalidation {
+    pub products: Vec<Uuid>,
+    pub lists: bool,
 }
 
 object_only!(

@@ -1,16 +1,19 @@
-//! Products: cache-aside reads (by id, by sku, list pages) and the admin
-//! writes, each followed by the invalidation its readers need (see
-//! [`crate::cache`] for why a reader never sees a value older than the last
-//! write that answered).
+//! Products: reads through the two cache levels (by id, by sku, list
+//! pages), rendered once with their `ETag`, and the admin writes, each
+//! followed by the invalidation its readers need (see [`crate::cache`] for
+//! why a reader never sees a value older than the last write that answered).
+
+use std::sync::Arc;
 
 use shop_client::wire::{
     Page,
     catalogue::{ProductPatch, ProductResponse},
 };
-use shop_kit::Problem;
+use shop_kit::{Problem, http_cache::Rendered};
 use uuid::Uuid;
 
 use crate::{
+    cache::{MemoryProduct, SkuOf},
     db::models::product::ProductRecord,
     domain::{
         listing::ListFilter,
@@ -27,79 +30,139 @@ pub struct Cached<T> {
     pub hit: bool,
 }
 
-/// A page of products on sale matching `filter`.
+/// A page of products on sale matching `filter`, rendered (the page is the
+/// same for every caller).
 #[tracing::instrument(skip_all)]
-pub async fn list(
-    state: &AppState,
-    filter: &ListFilter,
-) -> Result<Cached<Page<ProductResponse>>, Problem> {
+pub async fn list(state: &AppState, filter: &ListFilter) -> Result<Cached<Arc<Rendered>>, Problem> {
     let key = filter.cache_key();
-    let mut lookup = state.cache.list::<Page<ProductResponse>>(&key).await;
-    if let Some(page) = lookup.value.take() {
+    let memory = &state.cache.memory.lists;
+    if let Some(page) = memory.get(&key) {
+        state.cache.memory_hit();
         return Ok(Cached {
             value: page,
             hit: true,
         });
     }
-    let (rows, total) = {
-        let mut conn = state.db.get().await?;
-        ProductRecord::list(&mut conn, filter).await?
+    let ticket = memory.ticket();
+    let mut lookup = state.cache.list(&key).await;
+    let (page, hit) = match lookup.value.take() {
+        Some(body) => (Arc::new(Rendered::from_body(body)), true),
+        None => {
+            let (rows, total) = {
+                let mut conn = state.db.get().await?;
+                ProductRecord::list(&mut conn, filter).await?
+            };
+            let page = Page {
+                items: rows
+                    .iter()
+                    .map(|r| r.to_response(&state.currency, false))
+                    .collect(),
+                total,
+                limit: filter.limit,
+                offset: filter.offset,
+            };
+            let page = Arc::new(Rendered::json(&page).map_err(Problem::internal)?);
+            state.cache.store_list(&key, &lookup, &page.body).await;
+            (page, false)
+        }
     };
-    let page = Page {
-        items: rows
-            .iter()
-            .map(|r| r.to_response(&state.currency, false))
-            .collect(),
-        total,
-        limit: filter.limit,
-        offset: filter.offset,
-    };
-    state.cache.store_list(&key, &lookup, &page).await;
-    Ok(Cached {
-        value: page,
-        hit: false,
-    })
+    memory.insert(ticket, key, page.clone());
+    Ok(Cached { value: page, hit })
 }
 
-/// One product by id or sku, as `admin` or a shopper sees it; a product off
-/// sale is not found by shoppers.
+/// One product by id or sku, rendered as `admin` or a shopper sees it; a
+/// product off sale is not found by shoppers.
 #[tracing::instrument(skip(state))]
 pub async fn view(
     state: &AppState,
     id_or_sku: &str,
     admin: bool,
-) -> Result<Cached<ProductResponse>, Problem> {
-    let (record, hit) = load(state, id_or_sku)
+) -> Result<Cached<Rendered>, Problem> {
+    let (product, hit) = load(state, id_or_sku)
         .await?
-        .filter(|(record, _)| record.active || admin)
+        .filter(|(product, _)| product.record.active || admin)
         .ok_or_else(|| Problem::not_found("product"))?;
-    Ok(Cached {
-        value: record.to_response(&state.currency, admin),
-        hit,
-    })
+    let value = if admin {
+        Rendered::json(&product.record.to_response(&state.currency, true))
+            .map_err(Problem::internal)?
+    } else {
+        product.public.clone()
+    };
+    Ok(Cached { value, hit })
 }
 
-/// The product with this id, or this sku, and whether it came from the cache.
-async fn load(state: &AppState, id_or_sku: &str) -> Result<Option<(ProductRecord, bool)>, Problem> {
+/// The product with this id, or this sku, and whether it came from a cache.
+async fn load(
+    state: &AppState,
+    id_or_sku: &str,
+) -> Result<Option<(Arc<MemoryProduct>, bool)>, Problem> {
     let (id, sku) = match Uuid::parse_str(id_or_sku) {
         Ok(id) => (id, None),
         // Nothing that could not be a sku reaches Redis or Postgres.
         Err(_) if !is_sku(id_or_sku) => return Ok(None),
-        Err(_) => {
-            let id = match state.cache.sku(id_or_sku).await {
-                Some(id) => id,
-                None => {
-                    let mut conn = state.db.get().await?;
-                    let Some(id) = ProductRecord::id_for_sku(&mut conn, id_or_sku).await? else {
-                        return Ok(None);
-                    };
-                    state.cache.store_sku(id_or_sku, id).await;
-                    id
-                }
+        Err(_) => match sku_target(state, id_or_sku).await? {
+            Some(id) => (id, Some(id_or_sku)),
+            None => return Ok(None),
+        },
+    };
+    let Some((product, hit)) = product(state, id).await? else {
+        return Ok(None);
+    };
+    // A remembered sku may since have moved to another product.
+    if sku.is_some_and(|sku| sku != product.record.sku) {
+        let mut conn = state.db.get().await?;
+        let Some(id) = ProductRecord::id_for_sku(&mut conn, id_or_sku).await? else {
+            return Ok(None);
+        };
+        state.cache.store_sku(id_or_sku, id).await;
+        state.cache.memory.skus.insert(
+            state.cache.memory.skus.ticket(),
+            id_or_sku.to_owned(),
+            SkuOf(id),
+        );
+        let Some(record) = ProductRecord::find(&mut conn, id).await? else {
+            return Ok(None);
+        };
+        let product = MemoryProduct::new(record, &state.currency).map_err(Problem::internal)?;
+        return Ok(Some((Arc::new(product), false)));
+    }
+    Ok(Some((product, hit)))
+}
+
+/// The product a sku was last seen naming: from memory, Redis or Postgres.
+async fn sku_target(state: &AppState, sku: &str) -> Result<Option<Uuid>, Problem> {
+    let memory = &state.cache.memory.skus;
+    if let Some(SkuOf(id)) = memory.get(&sku.to_owned()) {
+        return Ok(Some(id));
+    }
+    let ticket = memory.ticket();
+    let id = match state.cache.sku(sku).await {
+        Some(id) => id,
+        None => {
+            let mut conn = state.db.get().await?;
+            let Some(id) = ProductRecord::id_for_sku(&mut conn, sku).await? else {
+                return Ok(None);
             };
-            (id, Some(id_or_sku))
+            state.cache.store_sku(sku, id).await;
+            id
         }
     };
+    memory.insert(ticket, sku.to_owned(), SkuOf(id));
+    Ok(Some(id))
+}
+
+/// The product with this id: from memory, Redis or Postgres, and whether a
+/// cache had it.
+async fn product(
+    state: &AppState,
+    id: Uuid,
+) -> Result<Option<(Arc<MemoryProduct>, bool)>, Problem> {
+    let memory = &state.cache.memory.products;
+    if let Some(product) = memory.get(&id) {
+        state.cache.memory_hit();
+        return Ok(Some((product, true)));
+    }
+    let ticket = memory.ticket();
     let lookup = state.cache.product::<ProductRecord>(id).await;
     let (record, hit) = match lookup.value.clone() {
         Some(record) => (record, true),
@@ -112,18 +175,9 @@ async fn load(state: &AppState, id_or_sku: &str) -> Result<Option<(ProductRecord
             (record, false)
         }
     };
-    // A remembered sku may since have moved to another product.
-    if sku.is_some_and(|sku| sku != record.sku) {
-        let mut conn = state.db.get().await?;
-        let Some(id) = ProductRecord::id_for_sku(&mut conn, id_or_sku).await? else {
-            return Ok(None);
-        };
-        state.cache.store_sku(id_or_sku, id).await;
-        return Ok(ProductRecord::find(&mut conn, id)
-            .await?
-            .map(|r| (r, false)));
-    }
-    Ok(Some((record, hit)))
+    let product = Arc::new(MemoryProduct::new(record, &state.currency).map_err(Problem::internal)?);
+    memory.insert(ticket, id, product.clone());
+    Ok(Some((product, hit)))
 }
 
 /// Creates a product with `stock_on_hand` units (a taken sku is a 409).

@@ -1,6 +1,6 @@
 //! Products: the public list and detail (cached), and the admin writes.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use shop_client::wire::{
     Page,
     catalogue::{ProductPatch, ProductRequest, ProductResponse, SetStockRequest},
@@ -9,6 +9,7 @@ use shop_kit::{
     Problem,
     auth::{AdminUser, MaybeUser},
     extract::{Json, Query},
+    http_cache::Audience,
 };
 use uuid::Uuid;
 
@@ -38,49 +39,79 @@ fn x_cache(hit: bool) -> (&'static str, &'static str) {
 /// Searches and filters the products on sale.
 ///
 /// Anyone may call it; the page is the same for every caller (no stock
-/// counts), served from the cache when it can be.
-#[utoipa::path(get, path = "/api/products", params(ListParams), responses(
+/// counts), served from the cache when it can be. It carries a strong
+/// `ETag` and `Cache-Control: public, no-cache`: a client or shared cache
+/// may keep it and revalidates with `If-None-Match`.
+#[utoipa::path(get, path = "/api/products",
+    params(ListParams,
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` of this page the caller holds")),
+    responses(
     (status = 200, description = "A page of products on sale", body = Page<ProductResponse>,
-        headers(("X-Cache" = String, description = "`HIT` when the cache answered, else `MISS`"))),
+        headers(
+            ("X-Cache" = String, description = "`HIT` when the cache answered, else `MISS`"),
+            ("ETag" = String, description = "Strong: a hash of the body"),
+            ("Cache-Control" = String, description = "`public, no-cache`"))),
+    (status = 304, description = "The caller's `If-None-Match` names the current page: no body",
+        headers(("ETag" = String), ("Cache-Control" = String))),
     (status = 422, description = "A parameter is out of range (`validation_failed`, named in `fields`): `limit` not 1 to 100, `min_price_cents` above `max_price_cents`, `sort` not one of its values, or `q` / `category` too long or holding control characters"),
 ))]
 #[tracing::instrument(skip_all)]
 pub async fn list_products(
+    req: HttpRequest,
     state: web::Data<AppState>,
     params: Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.parse()?;
     let page = products::list(&state, &filter).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(x_cache(page.hit))
-        .json(page.value))
+    Ok(page
+        .value
+        .respond(&req, Audience::Public, None, &[x_cache(page.hit)]))
 }
 
 /// One product by id or SKU.
 ///
 /// Anyone may call it. With an admin's token the product also carries its
 /// stock counts and `active`, and products taken off sale are found too.
+/// It carries a strong `ETag`; what a shopper sees is
+/// `Cache-Control: public, no-cache`, what an admin sees `private, no-cache`,
+/// both with `Vary: Authorization`.
 #[utoipa::path(get, path = "/api/products/{id}",
     params(("id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$", example = "KIT-001",
-        description = "The product's id (a UUID) or its SKU")),
+        description = "The product's id (a UUID) or its SKU"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` of this product the caller holds")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The product", body = ProductResponse,
-            headers(("X-Cache" = String, description = "`HIT` when the cache answered, else `MISS`"))),
+            headers(
+                ("X-Cache" = String, description = "`HIT` when the cache answered, else `MISS`"),
+                ("ETag" = String, description = "Strong: a hash of the body"),
+                ("Cache-Control" = String, description = "`public, no-cache`, or `private, no-cache` with admin fields"),
+                ("Vary" = String, description = "`Authorization`"))),
+        (status = 304, description = "The caller's `If-None-Match` names the current representation: no body",
+            headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 404, description = "No product on sale has this id or SKU (`not_found`); for an admin, no product at all"),
     )
 )]
 #[tracing::instrument(skip_all, fields(product = %path))]
 pub async fn get_product(
+    req: HttpRequest,
     user: MaybeUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let admin = user.0.as_ref().is_some_and(|u| u.is_admin());
     let product = products::view(&state, &path, admin).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(x_cache(product.hit))
-        .json(product.value))
+    let audience = if admin {
+        Audience::Private
+    } else {
+        Audience::Public
+    };
+    Ok(product.value.respond(
+        &req,
+        audience,
+        Some("Authorization"),
+        &[x_cache(product.hit)],
+    ))
 }
 
 /// Creates a product (admin).

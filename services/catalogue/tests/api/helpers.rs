@@ -60,6 +60,45 @@ fn migrations_dir() -> &'static Path {
 }
 
 impl CatalogueApp {
+    /// A second replica: the same database, Redis prefix and token keys.
+    pub async fn replica(&self, extra: &[(&str, &str)]) -> CatalogueApp {
+        let users = jwks_double(&self.keys).await;
+        let users_url = users.uri();
+        let mut env = vec![
+            ("USERS_URL", users_url.as_str()),
+            ("CACHE_WARM_UP_COUNT", "0"),
+            ("REDIS_KEY_PREFIX", self.app.redis.prefix()),
+        ];
+        env.extend_from_slice(extra);
+        let app = TestApp::spawn_on("catalogue", self.app.db.handle(), &env, start).await;
+        CatalogueApp {
+            app,
+            keys: self.keys.clone(),
+            _users: users,
+        }
+    }
+
+    /// The cache's figures (`GET /api/cache/stats`).
+    pub async fn cache_stats(&self) -> Value {
+        let response = self
+            .send("GET", "/api/cache/stats", Some(&self.admin()), None)
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// Waits (at most 5 s) until the replica's memory is subscribed, or not.
+    pub async fn await_subscribed(&self, subscribed: bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while self.cache_stats().await["memory_subscribed"] != subscribed {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "memory_subscribed never became {subscribed}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub fn admin(&self) -> String {
         self.keys
             .sign(&TestKeys::claims(Uuid::now_v7(), "admin"), &self.keys.kid())

@@ -7,6 +7,8 @@ mod categories;
 mod health;
 mod helpers;
 mod listing;
+mod memory;
 mod products;
 mod reservations;
+mod revalidation;
 mod shutdown;
