@@ -191,6 +191,14 @@ pub async fn spawn_shop_with(options: ShopOptions) -> Shop {
         ("FULFILMENT_URL", fulfilment.address.clone()),
         ("RATE_LIMIT_PER_IP_PER_MIN", "100000".to_owned()),
         ("RATE_LIMIT_PER_USER_PER_MIN", "100000".to_owned()),
+        (
+            "CATALOGUE_INVALIDATION_CHANNEL",
+            format!(
+                "{}{}",
+                catalogue.redis.prefix(),
+                shop_client::wire::catalogue::INVALIDATION_CHANNEL
+            ),
+        ),
     ]);
     let gateway =
         gateway::startup::build(gateway::config::Settings::from_env(&gateway_env).unwrap())

@@ -3,8 +3,10 @@
 use std::{collections::BTreeMap, time::Duration};
 
 use shop_client::ServiceName;
-use shop_kit::config::{
-    AuthSettings, ConfigError, Env, RedisSettings, ServerSettings, TelemetrySettings,
+use shop_client::wire::catalogue::INVALIDATION_CHANNEL;
+use shop_kit::{
+    config::{AuthSettings, ConfigError, Env, RedisSettings, ServerSettings, TelemetrySettings},
+    local_cache::Bounds,
 };
 use url::Url;
 
@@ -24,6 +26,25 @@ pub struct Settings {
     /// `RATE_LIMIT_PER_IP_PER_MIN` (default 600), `RATE_LIMIT_PER_USER_PER_MIN`
     /// (default 1200), `RATE_LIMIT_LOGIN_PER_IP_PER_MIN` (default 20); 0 turns one off.
     pub limits: Limits,
+    /// `RATE_LIMIT_SYNC_MS`, default 200: how often this replica's counts
+    /// are shared through Redis (see [`crate::rate_limit`] for the bound).
+    pub rate_limit_sync: Duration,
+    /// The cache of public catalogue reads.
+    pub cache: CacheSettings,
+}
+
+/// The gateway's cache of public catalogue reads.
+#[derive(Clone, Debug)]
+pub struct CacheSettings {
+    /// `GATEWAY_CACHE_ENABLED`, default true.
+    pub enabled: bool,
+    /// `GATEWAY_CACHE_MAX_ENTRIES` (default 10000), `GATEWAY_CACHE_MAX_BYTES`
+    /// (default 32 MiB), `GATEWAY_CACHE_TTL_SECS` (default 60).
+    pub bounds: Bounds,
+    /// `CATALOGUE_INVALIDATION_CHANNEL`, default the catalogue's channel under
+    /// this gateway's `REDIS_KEY_PREFIX` (set it when the catalogue uses
+    /// another prefix).
+    pub channel: String,
 }
 
 /// Requests allowed per minute; 0 turns a limit off.
@@ -54,18 +75,45 @@ impl Settings {
                 Ok((service, url))
             })
             .collect::<Result<_, ConfigError>>()?;
+        let redis = RedisSettings::from_env(env)?;
+        let cache = CacheSettings {
+            enabled: env.flag("GATEWAY_CACHE_ENABLED", true)?,
+            bounds: Bounds {
+                max_entries: env.parse("GATEWAY_CACHE_MAX_ENTRIES", 10_000)?,
+                max_bytes: env.parse("GATEWAY_CACHE_MAX_BYTES", 32 << 20)?,
+                ttl: env.seconds("GATEWAY_CACHE_TTL_SECS", 60)?,
+            },
+            channel: env.string(
+                "CATALOGUE_INVALIDATION_CHANNEL",
+                &format!("{}{INVALIDATION_CHANNEL}", redis.key_prefix),
+            ),
+        };
+        for (name, value) in [
+            ("GATEWAY_CACHE_MAX_ENTRIES", cache.bounds.max_entries),
+            ("GATEWAY_CACHE_MAX_BYTES", cache.bounds.max_bytes),
+        ] {
+            if value < 100 {
+                return Err(ConfigError::new(name, "must be at least 100"));
+            }
+        }
+        let rate_limit_sync = env.millis("RATE_LIMIT_SYNC_MS", 200)?;
+        if rate_limit_sync.is_zero() {
+            return Err(ConfigError::new("RATE_LIMIT_SYNC_MS", "must be at least 1"));
+        }
         Ok(Self {
             server,
             telemetry: TelemetrySettings::from_env(env)?,
             upstreams,
             upstream_timeout: env.millis("GATEWAY_UPSTREAM_TIMEOUT_MS", 10_000)?,
             auth: AuthSettings::from_env(env)?,
-            redis: RedisSettings::from_env(env)?,
+            redis,
             limits: Limits {
                 per_ip: env.parse("RATE_LIMIT_PER_IP_PER_MIN", 600)?,
                 per_user: env.parse("RATE_LIMIT_PER_USER_PER_MIN", 1200)?,
                 login_per_ip: env.parse("RATE_LIMIT_LOGIN_PER_IP_PER_MIN", 20)?,
             },
+            rate_limit_sync,
+            cache,
         })
     }
 }

@@ -45,3 +45,13 @@ pub fn upstream_error(service: ServiceName, error: ClientError) -> Problem {
         .source(error),
     }
 }
+
+/// 503: a service's answer broke off before its body was whole.
+pub fn cut_short(service: ServiceName, error: reqwest::Error) -> Problem {
+    Problem::unavailable(
+        ErrorCode::UpstreamUnavailable,
+        format!("the {service} service's answer broke off"),
+    )
+    .service(service.as_str())
+    .source(error)
+}

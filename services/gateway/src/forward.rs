@@ -23,16 +23,17 @@ use crate::{
     error::{too_large, upstream_error},
 };
 
-/// Sends `req` (its path already normalised to `path`) to `service` and
-/// streams the answer back; a body past `body_limit` bytes is a 413.
-pub async fn forward(
+/// Sends `req` (its path already normalised to `path`) to `service`, its
+/// body streamed; a body past `body_limit` bytes is a 413. The answer's
+/// headers are in; its body is still to come ([`stream_response`]).
+pub async fn send(
     upstream: &HttpClient,
     service: ServiceName,
     req: &HttpRequest,
     path: &str,
     payload: web::Payload,
     body_limit: usize,
-) -> Result<HttpResponse, Problem> {
+) -> Result<reqwest::Response, Problem> {
     let declared_length = declared_length(req);
     if declared_length.is_some_and(|len| len > body_limit) {
         return Err(too_large());
@@ -85,7 +86,7 @@ pub async fn forward(
     }
 
     match upstream.send(builder).await {
-        Ok(response) => Ok(stream_response(response)),
+        Ok(response) => Ok(response),
         Err(_) if overflowed.load(Ordering::Relaxed) => Err(too_large()),
         Err(error) => Err(upstream_error(service, error)),
     }
@@ -135,7 +136,7 @@ fn stream_body(
 }
 
 /// The service's answer, status and headers intact, body streamed.
-fn stream_response(response: reqwest::Response) -> HttpResponse {
+pub fn stream_response(response: reqwest::Response) -> HttpResponse {
     let status =
         StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut builder = HttpResponse::build(status);

@@ -1,14 +1,17 @@
 //! The gateway: the shop's only public door. It routes `/api/*` to the five
 //! services as a streaming reverse proxy, never routes `/internal/*`,
 //! aggregates health and OpenAPI, serves the API docs, rejects bad tokens on
-//! protected routes early and applies rate limits.
+//! protected routes early, applies rate limits and answers public catalogue
+//! reads from its own cache.
 //!
 //! It owns no data, so it has no `app/` or `db/`: [`routes`] handle the
 //! requests, [`domain`] holds the pure routing and header rules, [`forward`]
 //! streams requests and answers between actix and the services,
-//! [`rate_limit`] is the Redis adapter, [`state`] holds what they share, and
-//! [`startup`] wires it all (nothing imports it).
+//! [`rate_limit`] counts in memory and shares through Redis, [`cache`] keeps
+//! public catalogue reads, [`state`] holds what they share, and [`startup`]
+//! wires it all (nothing imports it).
 
+pub mod cache;
 pub mod config;
 pub mod domain;
 pub mod error;

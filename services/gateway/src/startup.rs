@@ -1,7 +1,7 @@
 //! Builds the gateway: one client per service, health, rate limits, routes.
 //! Nothing imports this module but `main` and the tests.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use actix_web::web;
 use shop_client::{ClientConfig, HttpClient, wire::HealthStatus};
@@ -11,9 +11,12 @@ use shop_kit::{
     health::Health,
     metrics::Metrics,
     redis::RedisPool,
+    workers::Workers,
 };
 
-use crate::{config::Settings, rate_limit::RateLimiter, routes, state::ProxyState};
+use crate::{
+    cache::PublicCache, config::Settings, rate_limit::RateLimiter, routes, state::ProxyState,
+};
 
 /// Binds the gateway; `main` and the tests both start here.
 pub async fn build(settings: Settings) -> anyhow::Result<Application> {
@@ -51,16 +54,36 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         KeySource::Remote(keys),
     );
     let redis = RedisPool::new(&settings.redis)?;
-    // Without Redis nothing is rate limited, but everything is served.
+    // Without Redis each replica limits alone and caches nothing, but
+    // everything is served.
     let health = health.redis(redis.clone(), false);
     let metrics = Metrics::new("gateway")?.observe_redis(redis.clone());
+    let limiter = Arc::new(RateLimiter::new(redis.clone(), settings.limits.clone()));
+    let cache = settings
+        .cache
+        .enabled
+        .then(|| Arc::new(PublicCache::new(settings.cache.bounds)));
     let state = web::Data::new(ProxyState {
         upstreams,
         body_limit: settings.server.body_limit_bytes,
         verifier,
-        limiter: RateLimiter::new(redis, settings.limits.clone()),
+        limiter: limiter.clone(),
+        cache: cache.clone(),
     });
-    Application::build(&settings.server, health, metrics, move |cfg| {
+    let app = Application::build(&settings.server, health, metrics, move |cfg| {
         cfg.app_data(state.clone()).configure(routes::config);
-    })
+    })?;
+    // Started once the server is bound, so a failed start leaves none behind.
+    let workers = Workers::new();
+    let interval = settings.rate_limit_sync;
+    workers.spawn("rate-limit-sync", move |stop| async move {
+        limiter.run(interval, stop).await;
+    });
+    if let Some(cache) = cache {
+        let channel = settings.cache.channel.clone();
+        workers.spawn("catalogue-invalidations", move |stop| {
+            shop_kit::invalidation::listen(redis, channel, cache, stop)
+        });
+    }
+    Ok(app.with_workers(workers))
 }

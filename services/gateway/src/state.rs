@@ -1,11 +1,11 @@
 //! [`ProxyState`]: what the gateway's routes can reach.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use shop_client::{HttpClient, ServiceName};
 use shop_kit::{Problem, auth::JwtVerifier};
 
-use crate::rate_limit::RateLimiter;
+use crate::{cache::PublicCache, rate_limit::RateLimiter};
 
 /// The upstream clients, token verifier and limits the proxy needs (one per
 /// process, in `web::Data`).
@@ -15,7 +15,9 @@ pub struct ProxyState {
     /// The largest request body forwarded, in bytes.
     pub body_limit: usize,
     pub verifier: JwtVerifier,
-    pub limiter: RateLimiter,
+    pub limiter: Arc<RateLimiter>,
+    /// Public catalogue reads (`None` when `GATEWAY_CACHE_ENABLED=false`).
+    pub cache: Option<Arc<PublicCache>>,
 }
 
 impl ProxyState {

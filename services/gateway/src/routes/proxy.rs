@@ -1,16 +1,19 @@
 //! `/api/*`: routed to the service owning the path, after the caller's token
-//! and rate limits are checked, and streamed both ways.
+//! and rate limits are checked, and streamed both ways; public catalogue
+//! reads are answered from the gateway's cache when it can ([`crate::cache`]).
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use shop_client::ServiceName;
 use shop_kit::{
     Problem,
     auth::{AuthError, JwtVerifier},
 };
 
 use crate::{
+    cache::{Fill, PublicCache},
     domain::routing::{Access, access, is_login, normalise, route},
-    error::rate_limited,
-    forward::forward,
+    error::{cut_short, rate_limited},
+    forward::{send, stream_response},
     state::ProxyState,
 };
 
@@ -36,14 +39,34 @@ pub async fn proxy(
     let upstream = state.upstream(service)?;
     let user = caller(&req, &path, &state.verifier).await?;
     let login = is_login(req.method().as_str(), &path);
-    if let Some(retry_after) = state
-        .limiter
-        .check(&peer_ip(&req), user.as_deref(), login)
-        .await
-    {
+    if let Some(retry_after) = state.limiter.check(&peer_ip(&req), user.as_deref(), login) {
         return Err(rate_limited(retry_after));
     }
-    forward(upstream, service, &req, &path, payload, state.body_limit).await
+    let cached = state
+        .cache
+        .as_ref()
+        .filter(|_| service == ServiceName::Catalogue)
+        .and_then(|cache| Some((cache, PublicCache::key(&req, &path)?)));
+    let Some((cache, key)) = cached else {
+        let response = send(upstream, service, &req, &path, payload, state.body_limit).await?;
+        if let Some(cache) = &state.cache {
+            let write = !req.method().is_safe();
+            if write && service == ServiceName::Catalogue && response.status().is_success() {
+                cache.forget_all();
+            }
+        }
+        return Ok(stream_response(response));
+    };
+    if let Some(stored) = cache.get(&key) {
+        return Ok(stored.respond(&req, true));
+    }
+    let ticket = cache.ticket(&key);
+    let response = send(upstream, service, &req, &path, payload, state.body_limit).await?;
+    match cache.fill(key, ticket, response).await {
+        Fill::Kept(stored) => Ok(stored.respond(&req, false)),
+        Fill::Pass(response) => Ok(stream_response(response)),
+        Fill::Failed(error) => Err(cut_short(service, error)),
+    }
 }
 
 /// The verified user id behind the request, if any. Protected routes need a

@@ -22,8 +22,8 @@ pub struct TestGateway {
     pub http: reqwest::Client,
     /// The key the users double publishes in its JWKS.
     pub keys: TestKeys,
-    /// Held so the rate-limit keys are deleted with the test.
-    _redis: TestRedis,
+    /// Its key prefix (the rate-limit keys are deleted with the test).
+    pub redis: TestRedis,
 }
 
 impl TestGateway {
@@ -111,7 +111,7 @@ pub async fn spawn_gateway_with(
         doubles,
         http: reqwest::Client::new(),
         keys,
-        _redis: redis,
+        redis,
     }
 }
 

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod cache;
 mod health;
 mod helpers;
 mod paths;
 mod proxy;
+mod rate_limit;
