@@ -9,6 +9,10 @@
 #     and through the gateway (its rate limits on, set too high to trip).
 # Each row prints req/s, p50 and p99, and req/s as a share of both ceilings.
 #   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_THREADS (2)
+#   BENCH_PROFILE=1: afterwards, a second pass over the cached product GET
+#     (direct, then through the gateway) under `perf record -g` (Debian
+#     linux-perf), printing where the CPU time goes; those numbers are not
+#     the table's (perf takes its share of the cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${BENCH_SECONDS:-10}
@@ -49,6 +53,7 @@ done
 id=$(curl -fs "$catalogue/api/products?sort=name&limit=1" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 list='/api/products?category=books&sort=price&limit=20'
 curl -fs -o "$work/product.json" "$catalogue/api/products/$id"
+sku=$(sed -n 's/.*"sku":"\([^"]*\)".*/\1/p' "$work/product.json")
 CEILING_BODY=$work/product.json PORT=9100 target/release/bench-ceiling-raw &
 pids+=($!)
 CEILING_BODY=$work/product.json PORT=9101 target/release/bench-ceiling-redis &
@@ -56,7 +61,7 @@ pids+=($!)
 until curl -fs -o /dev/null http://127.0.0.1:9100/ && curl -fs -o /dev/null http://127.0.0.1:9101/; do
   sleep 0.2
 done
-for path in "/api/products/$id" "$list"; do
+for path in "/api/products/$id" "/api/products/$sku" "$list"; do
   curl -fs -o /dev/null "$catalogue$path"   # the first read fills the caches
   curl -fs -o /dev/null "$gateway$path"
 done
@@ -83,6 +88,7 @@ targets=(
   "actix-web + one Redis GET (ceiling of a Redis read)|http://127.0.0.1:9101/"
   "cached product GET, direct|$catalogue/api/products/$id"
   "cached product GET, through the gateway|$gateway/api/products/$id"
+  "cached product GET by SKU, through the gateway (proxied: SKUs are the catalogue's)|$gateway/api/products/$sku"
   "cached list page, direct|$catalogue$list"
   "cached list page, through the gateway|$gateway$list"
 )
@@ -106,3 +112,21 @@ for i in "${!targets[@]}"; do
     printf "| %s | %d | %.2f | %.2f | %.0f%% | %.0f%% | %d |\n", name, rps, p50, p99,
       100 * rps / (raw > 0 ? raw : 1), 100 * rps / (redis > 0 ? redis : 1), errors }'
 done
+
+if [ "${BENCH_PROFILE:-}" = 1 ]; then
+  command -v perf >/dev/null || { echo "BENCH_PROFILE=1 needs perf (apt-get install linux-perf)" >&2; exit 1; }
+  mkdir -p target/bench
+  profile() { # name pid url
+    echo
+    echo "== profile: $1 (perf record -g, ${seconds}s)"
+    perf record -q -F 999 -g -o "target/bench/perf-$1.data" -p "$2" -- sleep "$seconds" >/dev/null 2>&1 &
+    local perf_pid=$!
+    wrk -t"$threads" -c"$connections" -d"${seconds}s" "$3" >/dev/null
+    wait "$perf_pid" || true
+    perf report -i "target/bench/perf-$1.data" --no-children --sort dso,symbol --percent-limit 1.5 --stdio 2>/dev/null \
+      | grep -E '^ +[0-9.]+%' | head -30
+  }
+  profile catalogue "${pids[0]}" "$catalogue/api/products/$id"
+  profile gateway "${pids[1]}" "$gateway/api/products/$id"
+  profile gateway-proxy "${pids[1]}" "$gateway/api/products/$sku"
+fi

@@ -3,6 +3,7 @@
 //! ([`shop_harness::spawn_shop`]), or payments with a real users service.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod catalogue_gateway;
 mod contract;
 mod fulfilment_flows;
 mod fulfilment_returns;
