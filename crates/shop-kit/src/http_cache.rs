@@ -106,6 +106,18 @@ impl Weigh for Rendered {
     }
 }
 
+/// Whether the request asks for an answer no cache has kept
+/// (`Cache-Control: no-cache`, RFC 9111 5.2.1.4): the in-process levels
+/// are skipped for it, the shared one (Redis) is not, since it changes in
+/// the same step as the message that would have told them.
+pub fn wants_fresh(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::CACHE_CONTROL)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|directive| directive.trim().eq_ignore_ascii_case("no-cache"))
+}
+
 /// Whether an `If-None-Match` value names `etag` (RFC 9110 13.1.2: `*`, or
 /// a list compared weakly, so `W/"x"` matches `"x"`).
 pub fn if_none_match(header: &str, etag: &str) -> bool {

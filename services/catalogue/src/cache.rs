@@ -7,13 +7,16 @@
 //! 10%) and by the TTL. A write's invalidation is published on
 //! [`INVALIDATION_CHANNEL`] in the same Lua script that bumps the versions
 //! below, and the writing replica forgets the same entries in its own memory
-//! before it answers: so a read that starts after a write answered sees it
+//! once that script ran, before it answers: so a read that starts after a write answered sees it
 //! on the replica that wrote, and on every other replica once the message
 //! arrived. Memory is used only while the subscription is up: when it is
 //! lost (or Redis is down) the memory is emptied and skipped until it is
 //! back, because messages published meanwhile are gone
 //! ([`shop_kit::invalidation`], [`shop_kit::local_cache`] for the rule
-//! that a load racing an invalidation is never kept).
+//! that a load racing an invalidation is never kept). A request with
+//! `Cache-Control: no-cache` skips memory and reads from Redis on: the
+//! gateway fills its own cache so, since this replica's memory may not have
+//! heard a message the gateway already has.
 //!
 //! **Redis**: cache-aside with versioned keys, so no reader sees a value older than the
 //! last write that has answered:
@@ -452,10 +455,8 @@ impl Cache {
             products: products.to_vec(),
             lists: lists_changed,
         };
-        self.memory.forget(&change);
-        let Ok(message) = serde_json::to_string(&change) else {
-            return;
-        };
+        // (It cannot fail; an empty message makes every listener forget all.)
+        let message = serde_json::to_string(&change).unwrap_or_default();
         let done = self
             .redis
             .fail_open("cache invalidation", async |conn| {
@@ -476,9 +477,12 @@ impl Cache {
                     .await
             })
             .await;
+        // Forgotten here only now that Redis has the new versions: a read
+        // here that began before could have loaded the old value from Redis.
+        self.memory.forget(&change);
         if done.is_none() {
             tracing::error!(
-                "cache invalidation failed; cached values may be stale until their TTL"
+                "cache invalidation failed; other instances may serve stale values until their TTL"
             );
             self.skip_for_a_while();
         }

@@ -8,14 +8,18 @@
 //! `Authorization` header never reads or fills it, so an admin's view never
 //! lands here. What is kept is the body and the headers that describe it
 //! (`Content-Type`, `ETag`, `Cache-Control`, `Vary`, `X-Served-By`), and
-//! `If-None-Match` is answered here with `304`.
+//! `If-None-Match` is answered here with `304`. A request with
+//! `Cache-Control: no-cache` goes on to the catalogue.
 //!
 //! It stays as fresh as the catalogue's own memory, by the same means
 //! ([`shop_kit::local_cache`], [`shop_kit::invalidation`]): it listens to the
 //! catalogue's invalidation messages, is emptied and skipped while that
 //! subscription is lost, and forgets everything when a write to the
 //! catalogue passes through this gateway (so whoever wrote through it reads
-//! the write back at once, before the message arrives).
+//! the write back at once, before the message arrives). It fills with
+//! `Cache-Control: no-cache`, so the catalogue answers from Redis, not from
+//! a replica's memory that may not yet have heard a message this gateway has
+//! (Redis changes in the same step as the message is sent).
 
 use std::sync::Arc;
 
@@ -29,7 +33,7 @@ use actix_web::{
 use bytes::Bytes;
 use shop_client::wire::catalogue::CacheInvalidation;
 use shop_kit::{
-    http_cache::if_none_match,
+    http_cache::{if_none_match, wants_fresh},
     invalidation::Listener,
     local_cache::{Bounds, LocalCache, Ticket, Weigh},
 };
@@ -132,9 +136,13 @@ impl PublicCache {
         }
     }
 
-    /// The key of a request this cache may answer, if it is one.
+    /// The key of a request this cache may answer, if it is one (not one
+    /// that asks for `no-cache`).
     pub fn key(req: &HttpRequest, path: &str) -> Option<Key> {
-        if req.method() != Method::GET || req.headers().contains_key(header::AUTHORIZATION) {
+        if req.method() != Method::GET
+            || req.headers().contains_key(header::AUTHORIZATION)
+            || wants_fresh(req)
+        {
             return None;
         }
         if path == "/api/products" {

@@ -10,6 +10,7 @@ use std::sync::{
 
 use actix_web::{
     HttpMessage, HttpRequest, HttpResponse,
+    body::SizedStream,
     http::{StatusCode, header},
     web,
 };
@@ -24,8 +25,9 @@ use crate::{
 };
 
 /// Sends `req` (its path already normalised to `path`) to `service`, its
-/// body streamed; a body past `body_limit` bytes is a 413. The answer's
-/// headers are in; its body is still to come ([`stream_response`]).
+/// body streamed, with the `added` headers on top of the client's; a body
+/// past `body_limit` bytes is a 413. The answer's headers are in; its body
+/// is still to come ([`stream_response`]).
 pub async fn send(
     upstream: &HttpClient,
     service: ServiceName,
@@ -33,6 +35,7 @@ pub async fn send(
     path: &str,
     payload: web::Payload,
     body_limit: usize,
+    added: &[(&'static str, &'static str)],
 ) -> Result<reqwest::Response, Problem> {
     let declared_length = declared_length(req);
     if declared_length.is_some_and(|len| len > body_limit) {
@@ -59,6 +62,9 @@ pub async fn send(
         if is_forwarded(name.as_str(), &listed) {
             builder = builder.header(name.as_str(), value.as_bytes());
         }
+    }
+    for (name, value) in added {
+        builder = builder.header(*name, *value);
     }
     if let Some(RequestId(id)) = req.extensions().get::<RequestId>() {
         builder = builder.header("x-request-id", id.as_str());
@@ -135,8 +141,13 @@ fn stream_body(
     }))
 }
 
-/// The service's answer, status and headers intact, body streamed.
-pub fn stream_response(response: reqwest::Response) -> HttpResponse {
+/// The service's answer, status and headers intact, body streamed (with
+/// its length when the service declared one, so it goes out in one piece
+/// rather than chunked; a body that ends short then closes the connection).
+pub fn stream_response(
+    method: &actix_web::http::Method,
+    response: reqwest::Response,
+) -> HttpResponse {
     let status =
         StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut builder = HttpResponse::build(status);
@@ -152,5 +163,12 @@ pub fn stream_response(response: reqwest::Response) -> HttpResponse {
             builder.append_header((name.as_str(), value.as_bytes()));
         }
     }
-    builder.streaming(response.bytes_stream().map_err(std::io::Error::other))
+    let has_body = method != actix_web::http::Method::HEAD
+        && !matches!(status.as_u16(), 100..=199 | 204 | 304);
+    let length = response.content_length().filter(|_| has_body);
+    let body = response.bytes_stream().map_err(std::io::Error::other);
+    match length {
+        Some(length) => builder.body(SizedStream::new(length, body)),
+        None => builder.streaming(body),
+    }
 }

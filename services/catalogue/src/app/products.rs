@@ -31,12 +31,16 @@ pub struct Cached<T> {
 }
 
 /// A page of products on sale matching `filter`, rendered (the page is the
-/// same for every caller).
+/// same for every caller); `fresh`: not from memory.
 #[tracing::instrument(skip_all)]
-pub async fn list(state: &AppState, filter: &ListFilter) -> Result<Cached<Arc<Rendered>>, Problem> {
+pub async fn list(
+    state: &AppState,
+    filter: &ListFilter,
+    fresh: bool,
+) -> Result<Cached<Arc<Rendered>>, Problem> {
     let key = filter.cache_key();
     let memory = &state.cache.memory.lists;
-    if let Some(page) = memory.get(&key) {
+    if let Some(page) = memory.get(&key).filter(|_| !fresh) {
         state.cache.memory_hit();
         return Ok(Cached {
             value: page,
@@ -71,14 +75,15 @@ pub async fn list(state: &AppState, filter: &ListFilter) -> Result<Cached<Arc<Re
 }
 
 /// One product by id or sku, rendered as `admin` or a shopper sees it; a
-/// product off sale is not found by shoppers.
+/// product off sale is not found by shoppers; `fresh`: not from memory.
 #[tracing::instrument(skip(state))]
 pub async fn view(
     state: &AppState,
     id_or_sku: &str,
     admin: bool,
+    fresh: bool,
 ) -> Result<Cached<Rendered>, Problem> {
-    let (product, hit) = load(state, id_or_sku)
+    let (product, hit) = load(state, id_or_sku, fresh)
         .await?
         .filter(|(product, _)| product.record.active || admin)
         .ok_or_else(|| Problem::not_found("product"))?;
@@ -91,10 +96,12 @@ pub async fn view(
     Ok(Cached { value, hit })
 }
 
-/// The product with this id, or this sku, and whether it came from a cache.
+/// The product with this id, or this sku, and whether it came from a cache
+/// (the SKU's product is checked, so its memory needs no `fresh`).
 async fn load(
     state: &AppState,
     id_or_sku: &str,
+    fresh: bool,
 ) -> Result<Option<(Arc<MemoryProduct>, bool)>, Problem> {
     let (id, sku) = match Uuid::parse_str(id_or_sku) {
         Ok(id) => (id, None),
@@ -105,7 +112,7 @@ async fn load(
             None => return Ok(None),
         },
     };
-    let Some((product, hit)) = product(state, id).await? else {
+    let Some((product, hit)) = product(state, id, fresh).await? else {
         return Ok(None);
     };
     // A remembered sku may since have moved to another product.
@@ -151,14 +158,15 @@ async fn sku_target(state: &AppState, sku: &str) -> Result<Option<Uuid>, Problem
     Ok(Some(id))
 }
 
-/// The product with this id: from memory, Redis or Postgres, and whether a
-/// cache had it.
+/// The product with this id: from memory (unless `fresh`), Redis or
+/// Postgres, and whether a cache had it.
 async fn product(
     state: &AppState,
     id: Uuid,
+    fresh: bool,
 ) -> Result<Option<(Arc<MemoryProduct>, bool)>, Problem> {
     let memory = &state.cache.memory.products;
-    if let Some(product) = memory.get(&id) {
+    if let Some(product) = memory.get(&id).filter(|_| !fresh) {
         state.cache.memory_hit();
         return Ok(Some((product, true)));
     }

@@ -9,7 +9,7 @@ use shop_kit::{
     Problem,
     auth::{AdminUser, MaybeUser},
     extract::{Json, Query},
-    http_cache::Audience,
+    http_cache::{Audience, wants_fresh},
 };
 use uuid::Uuid;
 
@@ -62,7 +62,7 @@ pub async fn list_products(
     params: Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.parse()?;
-    let page = products::list(&state, &filter).await?;
+    let page = products::list(&state, &filter, wants_fresh(&req)).await?;
     Ok(page
         .value
         .respond(&req, Audience::Public, None, &[x_cache(page.hit)]))
@@ -78,7 +78,8 @@ pub async fn list_products(
 #[utoipa::path(get, path = "/api/products/{id}",
     params(("id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}$", example = "KIT-001",
         description = "The product's id (a UUID) or its SKU"),
-        ("If-None-Match" = Option<String>, Header, description = "An `ETag` of this product the caller holds")),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` of this product the caller holds"),
+        ("Cache-Control" = Option<String>, Header, description = "`no-cache`: not from any instance's memory (the gateway sends it when it fills its own cache)")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The product", body = ProductResponse,
@@ -100,7 +101,7 @@ pub async fn get_product(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let admin = user.0.as_ref().is_some_and(|u| u.is_admin());
-    let product = products::view(&state, &path, admin).await?;
+    let product = products::view(&state, &path, admin, wants_fresh(&req)).await?;
     let audience = if admin {
         Audience::Private
     } else {

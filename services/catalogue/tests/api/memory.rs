@@ -269,3 +269,33 @@ async fn a_lost_subscription_empties_the_memory_and_reads_skip_it_until_it_is_ba
     assert_eq!(b.read(&product).await.1["price_cents"], 1500);
     assert_eq!(memory_hits(&b).await - before, 1, "memory answers again");
 }
+
+#[tokio::test]
+async fn a_read_asking_for_no_cache_skips_memory_but_not_redis() {
+    use shop_kit::redis::redis::{self, AsyncCommands as _};
+    let app = spawn_catalogue(&[]).await;
+    let id = mug(&app).await;
+    app.await_subscribed(true).await;
+    let product = format!("/api/products/{id}");
+    app.read(&product).await;
+    // A write as Redis sees it, whose message has not reached this replica.
+    set_price_in_postgres(&app, &id, 1200).await;
+    let client = redis::Client::open(shop_kit::testing::redis_url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let _: i64 = conn
+        .incr(format!("{}product:{id}:ver", app.redis.prefix()), 1)
+        .await
+        .unwrap();
+
+    assert_eq!(app.read(&product).await.1["price_cents"], 1000, "memory");
+    let fresh = app
+        .http
+        .get(app.url(&product))
+        .header("cache-control", "no-cache")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status(), 200);
+    let body: serde_json::Value = fresh.json().await.unwrap();
+    assert_eq!(body["price_cents"], 1200, "past memory, from Redis on");
+}

@@ -42,31 +42,52 @@ pub async fn proxy(
     if let Some(retry_after) = state.limiter.check(&peer_ip(&req), user.as_deref(), login) {
         return Err(rate_limited(retry_after));
     }
-    let cached = state
+    let cache = state
         .cache
-        .as_ref()
-        .filter(|_| service == ServiceName::Catalogue)
-        .and_then(|cache| Some((cache, PublicCache::key(&req, &path)?)));
-    let Some((cache, key)) = cached else {
-        let response = send(upstream, service, &req, &path, payload, state.body_limit).await?;
-        if let Some(cache) = &state.cache {
-            let write = !req.method().is_safe();
-            if write && service == ServiceName::Catalogue && response.status().is_success() {
-                cache.forget_all();
-            }
+        .as_deref()
+        .filter(|_| service == ServiceName::Catalogue);
+    if let (Some(cache), Some(key)) = (cache, PublicCache::key(&req, &path)) {
+        if let Some(stored) = cache.get(&key) {
+            return Ok(stored.respond(&req, true));
         }
-        return Ok(stream_response(response));
-    };
-    if let Some(stored) = cache.get(&key) {
-        return Ok(stored.respond(&req, true));
+        let ticket = cache.ticket(&key);
+        // Past the catalogue's memory, which may not have heard a message
+        // this gateway already has (the ticket was taken after it).
+        let fresh = [("cache-control", "no-cache")];
+        let response = send(
+            upstream,
+            service,
+            &req,
+            &path,
+            payload,
+            state.body_limit,
+            &fresh,
+        )
+        .await?;
+        return match cache.fill(key, ticket, response).await {
+            Fill::Kept(stored) => Ok(stored.respond(&req, false)),
+            Fill::Pass(response) => Ok(stream_response(req.method(), response)),
+            Fill::Failed(error) => Err(cut_short(service, error)),
+        };
     }
-    let ticket = cache.ticket(&key);
-    let response = send(upstream, service, &req, &path, payload, state.body_limit).await?;
-    match cache.fill(key, ticket, response).await {
-        Fill::Kept(stored) => Ok(stored.respond(&req, false)),
-        Fill::Pass(response) => Ok(stream_response(response)),
-        Fill::Failed(error) => Err(cut_short(service, error)),
+    let response = send(
+        upstream,
+        service,
+        &req,
+        &path,
+        payload,
+        state.body_limit,
+        &[],
+    )
+    .await?;
+    // Whoever wrote to the catalogue through this gateway reads it back at
+    // once, before the catalogue's message arrives.
+    if let Some(cache) = cache {
+        if !req.method().is_safe() && response.status().is_success() {
+            cache.forget_all();
+        }
     }
+    Ok(stream_response(req.method(), response))
 }
 
 /// The verified user id behind the request, if any. Protected routes need a

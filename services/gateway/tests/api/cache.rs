@@ -146,6 +146,14 @@ async fn an_anonymous_public_read_is_answered_by_the_gateway_until_the_catalogue
     let list = "/api/products?category=books";
     until_kept(&gateway, &product).await;
     until_kept(&gateway, list).await;
+    // It filled past the catalogue's memory.
+    let fills = gateway.double(Catalogue).received_requests().await.unwrap();
+    let fill = fills.iter().rfind(|r| r.url.path() == product).unwrap();
+    assert_eq!(fill.headers["cache-control"], "no-cache");
+    // A shopper asking for no-cache reaches the catalogue.
+    let before = forwarded(&gateway).await;
+    get(&gateway, &product, &[("cache-control", "no-cache")]).await;
+    assert_eq!(forwarded(&gateway).await, before + 1);
 
     let before = forwarded(&gateway).await;
     for _ in 0..5 {
