@@ -8,7 +8,8 @@
 #   - a cached product GET and a cached list page, straight at the catalogue
 #     and through the gateway (its rate limits on, set too high to trip).
 # Each row prints req/s, p50 and p99, and req/s as a share of both ceilings.
-#   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_THREADS (2)
+#   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_THREADS (2),
+#   BENCH_RUST_LOG (default warn: the services' log filter)
 #   BENCH_PROFILE=1: afterwards, a second pass over the cached product GET
 #     (direct, then through the gateway) under `perf record -g` (Debian
 #     linux-perf), printing where the CPU time goes; those numbers are not
@@ -29,7 +30,7 @@ server=${TEST_DATABASE_URL%/*}
 db="bench_catalogue_$$"
 work=$(mktemp -d)
 psql -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $db"
-export REDIS_URL=$TEST_REDIS_URL REDIS_KEY_PREFIX="bench:$$:" LOG_FORMAT=json RUST_LOG=warn
+export REDIS_URL=$TEST_REDIS_URL REDIS_KEY_PREFIX="bench:$$:" LOG_FORMAT=json RUST_LOG=${BENCH_RUST_LOG:-warn}
 pids=()
 cleanup() {
   kill "${pids[@]}" 2>/dev/null || true

@@ -8,7 +8,7 @@
 //! counter could: Redis may lose its keys and count again from zero).
 
 use actix_web::{
-    HttpRequest, HttpResponse,
+    HttpRequest, HttpResponse, HttpResponseBuilder,
     http::header::{self, HeaderValue},
 };
 use bytes::Bytes;
@@ -71,16 +71,7 @@ impl Rendered {
         vary: Option<&'static str>,
         extra: &[(&'static str, &'static str)],
     ) -> HttpResponse {
-        let not_modified = req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| if_none_match(v, &self.etag));
-        let mut builder = if not_modified {
-            HttpResponse::NotModified()
-        } else {
-            HttpResponse::Ok()
-        };
+        let (mut builder, not_modified) = revalidated(req, &self.etag);
         builder
             .insert_header((header::CACHE_CONTROL, audience.cache_control()))
             .insert_header((header::ETAG, self.etag.as_str()));
@@ -103,6 +94,23 @@ impl Rendered {
 impl Weigh for Rendered {
     fn bytes(&self) -> usize {
         self.body.len() + self.etag.len()
+    }
+}
+
+/// The start of an answer to `req` for a representation tagged `etag`:
+/// `304 Not Modified` (and `true`) when the request's `If-None-Match`
+/// already names it, else `200 OK`. A 304 carries no body and no
+/// `Content-Type`, but the same `ETag`, `Cache-Control` and `Vary`.
+pub fn revalidated(req: &HttpRequest, etag: &str) -> (HttpResponseBuilder, bool) {
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| if_none_match(v, etag));
+    if not_modified {
+        (HttpResponse::NotModified(), true)
+    } else {
+        (HttpResponse::Ok(), false)
     }
 }
 

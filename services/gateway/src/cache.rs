@@ -33,7 +33,7 @@ use actix_web::{
 use bytes::Bytes;
 use shop_client::wire::catalogue::CacheInvalidation;
 use shop_kit::{
-    http_cache::{if_none_match, wants_fresh},
+    http_cache::{revalidated, wants_fresh},
     invalidation::Listener,
     local_cache::{Bounds, LocalCache, Ticket, Weigh},
 };
@@ -83,16 +83,7 @@ impl Stored {
     /// The answer to `req`: `304` when it already holds this `ETag`;
     /// `X-Cache: HIT` when `kept` (served from here), else the catalogue's.
     pub fn respond(&self, req: &HttpRequest, kept: bool) -> HttpResponse {
-        let not_modified = req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| if_none_match(v, &self.etag));
-        let mut builder = if not_modified {
-            HttpResponse::NotModified()
-        } else {
-            HttpResponse::Ok()
-        };
+        let (mut builder, not_modified) = revalidated(req, &self.etag);
         for (name, value) in &self.headers {
             if !(not_modified && name == header::CONTENT_TYPE) {
                 builder.insert_header((name.clone(), value.clone()));
