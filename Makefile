@@ -7,7 +7,7 @@ TEST_RUNNER := $(shell cargo nextest --version >/dev/null 2>&1 && echo "nextest 
 
 .PHONY: help
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 .PHONY: test
 test: ## Run every test against a real PostgreSQL and Redis (started if none answers)
@@ -68,7 +68,7 @@ bench-checkout: ## full checkouts through the gateway at rising rates (p50/p95/p
 	.ci/test-services.sh .ci/bench-checkout.sh
 
 .PHONY: bench-catalogue
-bench-catalogue: ## cached product and list reads, direct and through the gateway, against two ceilings measured in the same run
+bench-catalogue: ## cached product and list reads against two ceilings measured in the same run
 	.ci/test-services.sh .ci/bench-catalogue.sh
 
 .PHONY: bench-users
