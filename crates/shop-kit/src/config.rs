@@ -69,6 +69,19 @@ impl Env {
             .filter(|v| !v.trim().is_empty())
     }
 
+    /// Every set variable whose name starts with `prefix` (for a library
+    /// configured by its own variables, such as `AWS_*`), sorted by name.
+    pub fn prefixed(&self, prefix: &str) -> Vec<(&str, &str)> {
+        let mut vars: Vec<(&str, &str)> = self
+            .vars
+            .iter()
+            .filter(|(k, v)| k.starts_with(prefix) && !v.trim().is_empty())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        vars.sort_unstable();
+        vars
+    }
+
     /// `name` as a string, or `default`.
     pub fn string(&self, name: &str, default: &str) -> String {
         self.get(name).unwrap_or(default).to_owned()

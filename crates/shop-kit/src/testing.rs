@@ -289,6 +289,12 @@ impl TcpProxy {
         .await
     }
 
+    /// A proxy to `upstream` (`host:port`), open: any TCP server, such as
+    /// an object store.
+    pub async fn to(upstream: &str) -> Self {
+        Self::start(upstream.to_owned()).await
+    }
+
     async fn start(upstream: String) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -653,10 +659,26 @@ pub fn registered_routes(dir: &Path) -> std::collections::BTreeSet<(String, Stri
                     file.display()
                 )
             });
-            routes.insert((method, path.to_owned()));
+            routes.insert((method, openapi_path(path)));
         }
     }
     routes
+}
+
+/// An actix path in OpenAPI's spelling: `{key:.+}` (a segment pattern) is `{key}`.
+fn openapi_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let close = rest.find('}').unwrap_or(rest.len());
+        let name = &rest[..close];
+        out.push_str(name.split_once(':').map_or(name, |(name, _)| name));
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every `(METHOD, PATH)` an OpenAPI document lists.
