@@ -56,6 +56,7 @@ mkdir -p "$reports"
 export REDIS_URL=$TEST_REDIS_URL REDIS_KEY_PREFIX="fuzz:${port}:"
 export LOG_FORMAT=json RUST_LOG=${FUZZ_LOG:-error}
 export SEED_DEMO_DATA=true ADMIN_PASSWORD=fuzz-admin-password
+export MEDIA_STORE_URL="file://$(realpath "$reports")/media/"
 export INTERNAL_API_TOKEN=fuzz-internal-token-0123456789
 export RATE_LIMIT_PER_IP_PER_MIN=0 RATE_LIMIT_PER_USER_PER_MIN=0 RATE_LIMIT_LOGIN_PER_IP_PER_MIN=0
 export LOGIN_MAX_FAILURES_PER_EMAIL=1000000 LOGIN_MAX_FAILURES_PER_IP=1000000

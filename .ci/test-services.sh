@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs a command with a reachable PostgreSQL and Redis:
+# Runs a command with a reachable PostgreSQL, Redis and S3-compatible store:
 #   .ci/test-services.sh COMMAND [ARGS...]
-# It exports TEST_DATABASE_URL (a role that may create databases) and
-# TEST_REDIS_URL. Servers named by TEST_DATABASE_URL/DATABASE_URL and
+# It exports TEST_DATABASE_URL (a role that may create databases),
+# TEST_REDIS_URL and TEST_S3_ENDPOINT (moto in server mode, from PyPI into
+# target/moto-venv, unless TEST_S3_ENDPOINT answers already). Servers named by TEST_DATABASE_URL/DATABASE_URL and
 # TEST_REDIS_URL/REDIS_URL are used when they answer; otherwise a throwaway
 # PostgreSQL (initdb + pg_ctl, as a non-root user, on a free port) and a
 # throwaway Redis are started, and stopped again when the command ends. When
@@ -18,12 +19,14 @@ chmod 755 "$work"
 pg_bin=""
 pg_data=""
 redis_pid=""
+s3_pid=""
 
 cleanup() {
   if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
     as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true
   fi
   if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
+  if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -98,5 +101,28 @@ if [ -z "$redis_url" ]; then
   log "started Redis on 127.0.0.1:$redis_port"
 fi
 
-export TEST_DATABASE_URL=$db_url TEST_REDIS_URL=$redis_url
+# --- S3 (moto) ------------------------------------------------------------------
+s3_reachable() { curl -s -o /dev/null --max-time 2 "$1"; }
+s3_url=${TEST_S3_ENDPOINT:-}
+if [ -z "$s3_url" ] || ! s3_reachable "$s3_url"; then
+  venv=${MOTO_VENV:-target/moto-venv}
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
+    log "installing moto into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q 'moto[server]==5.2.5' >"$work/pip.log" 2>&1 || { cat "$work/pip.log" >&2; exit 1; }
+  fi
+  s3_port=$(free_port 55500)
+  "$venv/bin/moto_server" -H 127.0.0.1 -p "$s3_port" >"$work/moto.log" 2>&1 &
+  s3_pid=$!
+  s3_url="http://127.0.0.1:$s3_port"
+  for _ in $(seq 100); do
+    s3_reachable "$s3_url" && break
+    sleep 0.1
+  done
+  s3_reachable "$s3_url" || { cat "$work/moto.log" >&2; exit 1; }
+  log "started moto (S3) on 127.0.0.1:$s3_port"
+fi
+
+export TEST_DATABASE_URL=$db_url TEST_REDIS_URL=$redis_url TEST_S3_ENDPOINT=$s3_url
 "$@"

@@ -94,6 +94,8 @@ pub async fn spawn_shop_with(options: ShopOptions) -> Shop {
         |env| async move { users::startup::build(users::config::Settings::from_env(&env)?).await },
     )
     .await;
+    let media = std::env::temp_dir().join(format!("shop-media-harness-{}", uuid::Uuid::now_v7()));
+    let media = format!("file://{}/", media.display());
     let catalogue = TestApp::spawn(
         "catalogue",
         catalogue::db::MIGRATIONS,
@@ -101,6 +103,7 @@ pub async fn spawn_shop_with(options: ShopOptions) -> Shop {
         &[
             ("USERS_URL", &users.address),
             ("CACHE_WARM_UP_COUNT", "0"),
+            ("MEDIA_STORE_URL", &media),
             POOLS[0],
             POOLS[1],
         ],

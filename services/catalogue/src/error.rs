@@ -7,7 +7,8 @@ use shop_kit::{Problem, idempotency};
 
 use crate::{
     app::{reservations::ReservationError, restock::RestockError},
-    db::models::product::ProductError,
+    db::models::{image::ImageDbError, product::ProductError},
+    domain::image::ImageError,
 };
 
 /// Every handler returns this error; see [`shop_kit::Problem`].
@@ -68,6 +69,33 @@ impl From<RestockError> for Problem {
             }
             RestockError::Database(e) => e.into(),
             RestockError::Pool(e) => e.into(),
+        }
+    }
+}
+
+impl From<ImageError> for Problem {
+    fn from(error: ImageError) -> Self {
+        let (status, code) = match error {
+            ImageError::Unsupported => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::ImageUnsupported,
+            ),
+            ImageError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ImageInvalid),
+            ImageError::TooLarge { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ImageTooLarge)
+            }
+        };
+        let title = status.canonical_reason().unwrap_or("Bad request");
+        Problem::new(status, code, title).detail(error.to_string())
+    }
+}
+
+impl From<ImageDbError> for Problem {
+    fn from(error: ImageDbError) -> Self {
+        match error {
+            ImageDbError::NoProduct => Problem::not_found("product"),
+            ImageDbError::NoImage => Problem::not_found("image"),
+            ImageDbError::Database(e) => e.into(),
         }
     }
 }

@@ -8,10 +8,11 @@ use shop_kit::{Application, health::Health, metrics::Metrics, redis::RedisPool, 
 use utoipa::OpenApi as _;
 
 use crate::{
-    app::{sweeper, warm_up},
+    app::{demo_pictures, images::Uploads, sweeper, warm_up},
     cache::Cache,
     config::Settings,
     db::{MIGRATIONS, seed},
+    media::Media,
     routes,
     state::AppState,
 };
@@ -19,6 +20,14 @@ use crate::{
 /// Migrates the database, starts the workers and binds the server; `main`
 /// and the tests both start here.
 pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+    let media_settings = &settings.media;
+    // Before anything else: bad media settings stop the start with their name.
+    let media = Media::open(
+        &media_settings.store_url,
+        &media_settings.store_env.0,
+        &media_settings.url_secret,
+        media_settings.url_ttl,
+    )?;
     let db = shop_kit::db::connect_and_migrate(&settings.base.database, MIGRATIONS).await?;
     if settings.seed_demo_data {
         seed::seed(&db).await?;
@@ -43,7 +52,17 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         cache,
         currency: settings.currency.clone(),
         reservation_ttl: settings.reservation_ttl,
+        media,
+        uploads: Uploads::new(
+            media_settings.upload_concurrency,
+            media_settings.max_bytes,
+            media_settings.rules,
+        ),
+        media_public: media_settings.public,
     });
+    if settings.seed_demo_data {
+        demo_pictures::seed(&state).await?;
+    }
 
     let workers = Workers::new();
     let web_state = web::Data::from(state.clone());

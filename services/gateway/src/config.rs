@@ -31,6 +31,10 @@ pub struct Settings {
     pub rate_limit_sync: Duration,
     /// The cache of public catalogue reads.
     pub cache: CacheSettings,
+    /// `UPLOAD_LIMIT_BYTES`, default 6 MiB: the largest picture upload
+    /// forwarded (`POST /api/products/{id}/images`); keep it above the
+    /// catalogue's `MEDIA_MAX_BYTES`, so the catalogue says what is too large.
+    pub upload_limit_bytes: usize,
 }
 
 /// The gateway's cache of public catalogue reads.
@@ -114,6 +118,7 @@ impl Settings {
             },
             rate_limit_sync,
             cache,
+            upload_limit_bytes: env.parse("UPLOAD_LIMIT_BYTES", 6 << 20)?,
         })
     }
 }

@@ -66,6 +66,7 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     let state = web::Data::new(ProxyState {
         upstreams,
         body_limit: settings.server.body_limit_bytes,
+        upload_limit: settings.upload_limit_bytes,
         verifier,
         limiter: limiter.clone(),
         cache: cache.clone(),

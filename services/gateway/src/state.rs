@@ -14,6 +14,8 @@ pub struct ProxyState {
     pub upstreams: BTreeMap<ServiceName, HttpClient>,
     /// The largest request body forwarded, in bytes.
     pub body_limit: usize,
+    /// The largest picture upload forwarded (`UPLOAD_LIMIT_BYTES`).
+    pub upload_limit: usize,
     pub verifier: JwtVerifier,
     pub limiter: Arc<RateLimiter>,
     /// Public catalogue reads (`None` when `GATEWAY_CACHE_ENABLED=false`).

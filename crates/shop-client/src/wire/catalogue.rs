@@ -88,10 +88,15 @@ pub struct ProductResponse {
     pub currency: String,
     /// The category's slug.
     pub category: String,
-    /// Left out when the product has no image.
+    /// The first picture's `url` (or, when the product has none, the URL an
+    /// admin set); left out when there is neither. Kept for older clients:
+    /// `images` has every picture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub image_url: Option<String>,
+    /// The product's pictures, in the order to show them.
+    #[serde(default)]
+    pub images: Vec<ProductImage>,
     pub stock_hint: StockHint,
     /// Admins only: units on hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +112,42 @@ pub struct ProductResponse {
     pub active: Option<bool>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A picture of a product. Its links are signed and expire (after
+/// `MEDIA_URL_TTL_SECS`, 24 h by default): fetch the product again for new
+/// ones. Either link is null when the media store cannot sign one just now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProductImage {
+    pub id: Uuid,
+    /// The picture, at most 1024 pixels wide (JPEG, or WebP when it has
+    /// transparency); a path on this host (`/media/...`) or the object
+    /// store's own presigned URL.
+    pub url: Option<String>,
+    /// The same picture at most 320 pixels wide, for lists.
+    pub thumb_url: Option<String>,
+    /// Of `url`'s picture, in pixels.
+    pub width: i32,
+    pub height: i32,
+    /// The text a screen reader says instead (may be empty).
+    pub alt: String,
+    /// 0 for the first picture.
+    #[schema(minimum = 0)]
+    pub position: i32,
+}
+
+/// `PATCH /api/products/{id}/images/{image_id}` (admin): the fields present
+/// (and not null) change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(remote = "Self")] // Deserialize: `object_only!` below
+pub struct ImagePatch {
+    #[serde(default)]
+    #[schema(schema_with = schemas::alt_or_null)]
+    pub alt: Option<String>,
+    /// Where the picture goes, 0 first; past the last place is the last place.
+    #[serde(default, deserialize_with = "whole::option")]
+    #[schema(minimum = 0, maximum = 1000)]
+    pub position: Option<i32>,
 }
 
 /// `POST /api/products` and `PUT /api/products/{id}` (admin).
@@ -285,6 +326,7 @@ pub struct CacheInvalidation {
 
 object_only!(
     CreateCategoryRequest,
+    ImagePatch,
     ProductRequest,
     ProductPatch,
     SetStockRequest,
@@ -402,6 +444,18 @@ pub mod schemas {
             "^[{SPACE}]*(?=[A-Za-z0-9-]{{1,64}}[{SPACE}]*$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*[{SPACE}]*$"
         );
         string(false, pattern, "Words of ASCII letters and digits joined by single `-`, at most 64 characters once trimmed; stored lowercased; a taken one is a 409 `already_exists`").build()
+    }
+
+    const ALT: &str = "What the picture shows, for those who cannot see it: up to 500 characters once trimmed, on one line; blank is none";
+
+    /// The `alt` of an upload (a form field or `?alt=`).
+    pub fn alt() -> Object {
+        optional_line(500, ALT)
+    }
+
+    /// `ImagePatch.alt`.
+    pub fn alt_or_null() -> Object {
+        string(true, text_pattern(500, false, false), ALT).build()
     }
 
     /// `CreateCategoryRequest.name`.

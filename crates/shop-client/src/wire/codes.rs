@@ -76,6 +76,12 @@ error_codes! {
     IdempotencyKeyRequired => "idempotency_key_required",
     /// The key was used before for a different request.
     IdempotencyKeyReused => "idempotency_key_reused",
+    /// The picture cannot be decoded: truncated or corrupt (422).
+    ImageInvalid => "image_invalid",
+    /// The picture has more pixels than are accepted (422).
+    ImageTooLarge => "image_too_large",
+    /// The upload is not a JPEG, PNG or WebP picture, whatever it is called (415).
+    ImageUnsupported => "image_unsupported",
     /// The wallet holds less than the debit.
     InsufficientFunds => "insufficient_funds",
     /// A 500: the cause is in the log, under the request id.
@@ -98,6 +104,10 @@ error_codes! {
     InvalidQuery => "invalid_query",
     /// The order cannot move to the status asked for.
     InvalidTransition => "invalid_transition",
+    /// A media link past its expiry (403): fetch the product for a new one.
+    LinkExpired => "link_expired",
+    /// A media link whose signature does not match (403).
+    LinkInvalid => "link_invalid",
     /// The path exists but not with this method (405, see `Allow`).
     MethodNotAllowed => "method_not_allowed",
     /// The order is past the point where it can be cancelled.
@@ -130,6 +140,8 @@ error_codes! {
     ReturnWindowClosed => "return_window_closed",
     /// Stock on hand cannot go below what is reserved.
     StockBelowReserved => "stock_below_reserved",
+    /// The media store cannot be reached; nothing was stored (503).
+    StorageUnavailable => "storage_unavailable",
     /// The packing task was cancelled.
     TaskCancelled => "task_cancelled",
     /// Too many failed logins (429).

@@ -3,6 +3,8 @@
 //! routes alone turn them into HTTP, and startup runs the background ones
 //! ([`sweeper`], [`warm_up`]) as workers.
 
+pub mod demo_pictures;
+pub mod images;
 pub mod products;
 pub mod reservations;
 pub mod restock;

@@ -13,6 +13,7 @@ use shop_kit::{Problem, http_cache::Rendered};
 use uuid::Uuid;
 
 use crate::{
+    app::images,
     cache::{MemoryProduct, SkuOf},
     db::models::product::ProductRecord,
     domain::{
@@ -22,6 +23,18 @@ use crate::{
     },
     state::AppState,
 };
+
+/// `record` as a shopper (or an `admin`) sees it, its pictures' links signed now.
+pub async fn response(state: &AppState, record: &ProductRecord, admin: bool) -> ProductResponse {
+    let images = images::all_shown(&state.media, &record.images).await;
+    record.to_response(&state.currency, admin, images)
+}
+
+/// `record` as this replica keeps it in memory.
+async fn remembered(state: &AppState, record: ProductRecord) -> Result<MemoryProduct, Problem> {
+    let public = response(state, &record, false).await;
+    MemoryProduct::new(record, &public).map_err(Problem::internal)
+}
 
 /// A read, and whether the cache answered it (`X-Cache: HIT`).
 #[derive(Debug)]
@@ -56,11 +69,12 @@ pub async fn list(
                 let mut conn = state.db.get().await?;
                 ProductRecord::list(&mut conn, filter).await?
             };
+            let mut items = Vec::with_capacity(rows.len());
+            for row in &rows {
+                items.push(response(state, row, false).await);
+            }
             let page = Page {
-                items: rows
-                    .iter()
-                    .map(|r| r.to_response(&state.currency, false))
-                    .collect(),
+                items,
                 total,
                 limit: filter.limit,
                 offset: filter.offset,
@@ -88,8 +102,7 @@ pub async fn view(
         .filter(|(product, _)| product.record.active || admin)
         .ok_or_else(|| Problem::not_found("product"))?;
     let value = if admin {
-        Rendered::json(&product.record.to_response(&state.currency, true))
-            .map_err(Problem::internal)?
+        Rendered::json(&response(state, &product.record, true).await).map_err(Problem::internal)?
     } else {
         product.public.clone()
     };
@@ -130,8 +143,7 @@ async fn load(
         let Some(record) = ProductRecord::find(&mut conn, id).await? else {
             return Ok(None);
         };
-        let product = MemoryProduct::new(record, &state.currency).map_err(Problem::internal)?;
-        return Ok(Some((Arc::new(product), false)));
+        return Ok(Some((Arc::new(remembered(state, record).await?), false)));
     }
     Ok(Some((product, hit)))
 }
@@ -183,7 +195,7 @@ async fn product(
             (record, false)
         }
     };
-    let product = Arc::new(MemoryProduct::new(record, &state.currency).map_err(Problem::internal)?);
+    let product = Arc::new(remembered(state, record).await?);
     memory.insert(ticket, id, product.clone());
     Ok(Some((product, hit)))
 }
@@ -198,7 +210,7 @@ pub async fn create(
     let mut conn = state.db.get().await?;
     let record = ProductRecord::insert(&mut conn, fields, stock_on_hand).await?;
     state.cache.invalidate(&[record.id], true).await;
-    Ok(record.to_response(&state.currency, true))
+    Ok(response(state, &record, true).await)
 }
 
 /// Replaces a product's editable fields.
@@ -211,7 +223,7 @@ pub async fn replace(
     let mut conn = state.db.get().await?;
     let (_, after) = ProductRecord::update(&mut conn, id, fields, None).await?;
     state.cache.invalidate(&[after.id], true).await;
-    Ok(after.to_response(&state.currency, true))
+    Ok(response(state, &after, true).await)
 }
 
 /// Changes the fields `patch` names (checked against the current product).
@@ -224,7 +236,7 @@ pub async fn patch(
     let mut conn = state.db.get().await?;
     let (_, after) = ProductRecord::patch(&mut conn, id, patch).await?;
     state.cache.invalidate(&[after.id], true).await;
-    Ok(after.to_response(&state.currency, true))
+    Ok(response(state, &after, true).await)
 }
 
 /// Takes a product off sale; it stays in past orders.
@@ -252,5 +264,5 @@ pub async fn set_stock(
         (after.stock_on_hand, after.stock_reserved),
     );
     state.cache.invalidate_stock(&[change]).await;
-    Ok(after.to_response(&state.currency, true))
+    Ok(response(state, &after, true).await)
 }

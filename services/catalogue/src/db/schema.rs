@@ -29,6 +29,22 @@ diesel::table! {
 diesel::joinable!(products -> categories (category_id));
 
 diesel::table! {
+    product_images (id) {
+        id -> Uuid,
+        product_id -> Uuid,
+        position -> Int4,
+        alt -> Text,
+        width -> Int4,
+        height -> Int4,
+        large_key -> Text,
+        thumb_key -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(product_images -> products (product_id));
+
+diesel::table! {
     reservations (id) {
         id -> Uuid,
         status -> Text,
@@ -68,6 +84,7 @@ diesel::joinable!(restock_lines -> products (product_id));
 diesel::allow_tables_to_appear_in_same_query!(
     categories,
     products,
+    product_images,
     reservations,
     reservation_lines,
     restocks,

@@ -1,6 +1,7 @@
 //! Demo data for `SEED_DEMO_DATA=true`: the categories and products in
 //! `data/demo-products.json`. Existing rows (by slug or sku) are left alone,
-//! so seeding at every start is safe.
+//! so seeding at every start is safe. Their pictures are drawn and uploaded
+//! by [`crate::app::demo_pictures`].
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -24,20 +25,29 @@ struct DemoCategory {
     name: String,
 }
 
+/// One demo product as the file has it.
 #[derive(Deserialize)]
-struct DemoProduct {
-    sku: String,
-    name: String,
-    description: String,
-    price_cents: i64,
-    category: String,
-    stock_on_hand: i32,
-    image_url: Option<String>,
+pub struct DemoProduct {
+    pub sku: String,
+    pub name: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub category: String,
+    pub stock_on_hand: i32,
+}
+
+fn demo_data() -> anyhow::Result<DemoData> {
+    Ok(serde_json::from_str(DEMO_DATA)?)
+}
+
+/// The demo products.
+pub fn demo_products() -> anyhow::Result<Vec<DemoProduct>> {
+    Ok(demo_data()?.products)
 }
 
 /// Inserts whatever demo categories and products are missing.
 pub async fn seed(db: &PgPool) -> anyhow::Result<()> {
-    let data: DemoData = serde_json::from_str(DEMO_DATA)?;
+    let data = demo_data()?;
     let mut conn = db.get().await?;
     for category in &data.categories {
         diesel::insert_into(categories::table)
@@ -66,7 +76,6 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<()> {
                 products::description.eq(&product.description),
                 products::price_cents.eq(product.price_cents),
                 products::category_id.eq(category_id),
-                products::image_url.eq(&product.image_url),
                 products::stock_on_hand.eq(product.stock_on_hand),
             ))
             .on_conflict(products::sku)

@@ -9,6 +9,8 @@ use utoipa::OpenApi;
 
 pub mod cache_stats;
 pub mod categories;
+pub mod images;
+pub mod media;
 pub mod prices;
 pub mod products;
 pub mod reservations;
@@ -28,6 +30,11 @@ pub mod restocks;
         products::patch_product,
         products::delete_product,
         products::set_stock,
+        images::upload_image,
+        images::get_image,
+        images::patch_image,
+        images::delete_image,
+        media::media,
         cache_stats::cache_stats,
         reservations::create_reservation,
         reservations::get_reservation,
@@ -39,6 +46,7 @@ pub mod restocks;
     components(schemas(
         shop_client::wire::catalogue::CategoryResponse,
         shop_client::wire::catalogue::ProductSort,
+        shop_client::wire::catalogue::ProductImage,
         shop_client::wire::ProblemDetails
     ))
 )]
@@ -58,6 +66,8 @@ pub struct InternalToken {
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.configure(categories::config)
         .configure(products::config)
+        .configure(images::config)
+        .configure(media::config)
         .configure(cache_stats::config)
         .configure(reservations::config)
         .configure(restocks::config)
@@ -108,7 +118,7 @@ mod tests {
                 assert_eq!(op["x-required-role"], role, "{name}");
             }
         }
-        assert_eq!(operations, 10);
+        assert_eq!(operations, 14);
     }
 
     #[test]

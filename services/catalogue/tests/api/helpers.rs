@@ -1,6 +1,6 @@
 //! Spawns the catalogue for a test, with admin tokens it accepts.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use catalogue::{config::Settings, db::MIGRATIONS, startup::build};
 use serde_json::{Value, json};
@@ -13,7 +13,17 @@ pub use shop_kit::testing::TEST_INTERNAL_TOKEN as INTERNAL_TOKEN;
 pub struct CatalogueApp {
     pub app: TestApp,
     pub keys: TestKeys,
+    /// The folder of its local media store (unless the test named another store).
+    pub media: PathBuf,
     _users: MockServer,
+}
+
+/// A fresh folder for a catalogue's pictures, and its `file://` URL.
+pub fn media_folder() -> (PathBuf, String) {
+    let folder = std::env::temp_dir().join(format!("shop-media-test-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let url = url::Url::from_directory_path(&folder).unwrap().to_string();
+    (folder, url)
 }
 
 impl std::ops::Deref for CatalogueApp {
@@ -30,7 +40,8 @@ pub async fn spawn_app() -> TestApp {
 
 /// The catalogue on a database the test made.
 pub async fn spawn_app_on(db: TestDatabase) -> TestApp {
-    TestApp::spawn_on("catalogue", db, &[], start).await
+    let (_, media_url) = media_folder();
+    TestApp::spawn_on("catalogue", db, &[("MEDIA_STORE_URL", &media_url)], start).await
 }
 
 /// The catalogue trusting tokens signed by a key the test holds.
@@ -38,15 +49,18 @@ pub async fn spawn_catalogue(extra: &[(&str, &str)]) -> CatalogueApp {
     let keys = TestKeys::generate();
     let users = jwks_double(&keys).await;
     let users_url = users.uri();
+    let (media, media_url) = media_folder();
     let mut env = vec![
         ("USERS_URL", users_url.as_str()),
         ("CACHE_WARM_UP_COUNT", "0"),
+        ("MEDIA_STORE_URL", media_url.as_str()),
     ];
     env.extend_from_slice(extra);
     let app = TestApp::spawn("catalogue", MIGRATIONS, migrations_dir(), &env, start).await;
     CatalogueApp {
         app,
         keys,
+        media,
         _users: users,
     }
 }
@@ -64,16 +78,21 @@ impl CatalogueApp {
     pub async fn replica(&self, extra: &[(&str, &str)]) -> CatalogueApp {
         let users = jwks_double(&self.keys).await;
         let users_url = users.uri();
+        let media_url = url::Url::from_directory_path(&self.media)
+            .unwrap()
+            .to_string();
         let mut env = vec![
             ("USERS_URL", users_url.as_str()),
             ("CACHE_WARM_UP_COUNT", "0"),
             ("REDIS_KEY_PREFIX", self.app.redis.prefix()),
+            ("MEDIA_STORE_URL", media_url.as_str()),
         ];
         env.extend_from_slice(extra);
         let app = TestApp::spawn_on("catalogue", self.app.db.handle(), &env, start).await;
         CatalogueApp {
             app,
             keys: self.keys.clone(),
+            media: self.media.clone(),
             _users: users,
         }
     }

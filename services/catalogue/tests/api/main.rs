@@ -6,6 +6,7 @@ mod cache;
 mod categories;
 mod health;
 mod helpers;
+mod images;
 mod listing;
 mod memory;
 mod products;

@@ -38,9 +38,13 @@ pub fn normalise(raw: &str) -> String {
 
 /// The service that owns `path`, or `None` when no service does (404).
 ///
-/// Only `/api/*` is routed; `/internal/*` and everything else never is.
+/// Only `/api/*` and `/media/*` (the catalogue's signed picture links) are
+/// routed; `/internal/*` and everything else never is.
 pub fn route(path: &str) -> Option<ServiceName> {
     use ServiceName::*;
+    if path.starts_with("/media/") {
+        return Some(Catalogue);
+    }
     let rest = path.strip_prefix("/api/")?;
     let segments: Vec<&str> = rest.split('/').collect();
     match segments.as_slice() {
@@ -71,6 +75,10 @@ pub fn access(method: &str, path: &str) -> Access {
     let rest = path.strip_prefix("/api/").unwrap_or(path);
     let segments: Vec<&str> = rest.split('/').collect();
     let reading = matches!(method, "GET" | "HEAD" | "OPTIONS");
+    if reading && path.starts_with("/media/") {
+        // The link's own signature is the check.
+        return Access::Public;
+    }
     match segments.as_slice() {
         ["auth", "register" | "login"] => Access::Public,
         ["products" | "categories", ..] if reading => Access::Public,
@@ -79,6 +87,12 @@ pub fn access(method: &str, path: &str) -> Access {
         ["cart", ..] => Access::Public,
         _ => Access::SignedIn,
     }
+}
+
+/// Picture uploads get their own, larger body limit.
+pub fn is_upload(method: &str, path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').collect();
+    method == "POST" && matches!(segments.as_slice(), ["", "api", "products", _, "images"])
 }
 
 /// Logins get their own, stricter rate limit.
@@ -101,6 +115,7 @@ mod tests {
             ("GET", "/api/categories"),
             ("GET", "/api/cart"),
             ("POST", "/api/cart/items"),
+            ("GET", "/media/products/a/b/large.jpg"),
         ] {
             assert_eq!(access(method, path), Access::Public, "{method} {path}");
         }
@@ -117,6 +132,8 @@ mod tests {
             ("POST", "/api/returns"),
             ("GET", "/api/admin/packing-tasks"),
             ("GET", "/api/something-new"),
+            ("POST", "/api/products/abc/images"),
+            ("DELETE", "/media/products/a/b/large.jpg"),
         ] {
             assert_eq!(access(method, path), Access::SignedIn, "{method} {path}");
         }
@@ -140,6 +157,7 @@ mod tests {
             ("/api/returns", Some(Fulfilment)),
             ("/api/admin/packing-tasks/1/packed", Some(Fulfilment)),
             ("/api/admin/returns/1/receive", Some(Fulfilment)),
+            ("/media/products/a/b/thumb.jpg", Some(Catalogue)),
         ];
         for (path, expected) in cases {
             assert_eq!(route(path), expected, "{path}");
@@ -171,8 +189,18 @@ mod tests {
             "/api/admin/users",
             "/apiproducts",
             "/health",
+            "/mediax",
+            "/media",
         ] {
             assert_eq!(route(path), None, "{path}");
         }
+    }
+
+    #[test]
+    fn only_picture_uploads_get_the_upload_limit() {
+        assert!(is_upload("POST", "/api/products/abc/images"));
+        assert!(!is_upload("PATCH", "/api/products/abc/images/1"));
+        assert!(!is_upload("POST", "/api/products"));
+        assert!(!is_upload("POST", "/api/products/abc/images/1"));
     }
 }

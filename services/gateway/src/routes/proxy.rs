@@ -11,15 +11,17 @@ use shop_kit::{
 
 use crate::{
     cache::{Fill, PublicCache},
-    domain::routing::{Access, access, is_login, normalise, route},
+    domain::routing::{Access, access, is_login, is_upload, normalise, route},
     error::{cut_short, rate_limited},
     forward::{send, stream_response},
     state::ProxyState,
 };
 
-/// Registers the proxy for everything under `/api`.
+/// Registers the proxy for everything under `/api`, and the catalogue's
+/// picture links under `/media`.
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::scope("/api").default_service(web::to(proxy)));
+    cfg.service(web::scope("/api").default_service(web::to(proxy)))
+        .service(web::scope("/media").default_service(web::to(proxy)));
 }
 
 /// Forwards the request to the service owning its path and streams the
@@ -39,6 +41,11 @@ pub async fn proxy(
     let upstream = state.upstream(service)?;
     let user = caller(&req, &path, &state.verifier).await?;
     let login = is_login(req.method().as_str(), &path);
+    let body_limit = if is_upload(req.method().as_str(), &path) {
+        state.upload_limit
+    } else {
+        state.body_limit
+    };
     if let Some(retry_after) = state.limiter.check(&peer_ip(&req), user.as_deref(), login) {
         return Err(rate_limited(retry_after));
     }
@@ -70,16 +77,7 @@ pub async fn proxy(
             Fill::Failed(error) => Err(cut_short(service, error)),
         };
     }
-    let response = send(
-        upstream,
-        service,
-        &req,
-        &path,
-        payload,
-        state.body_limit,
-        &[],
-    )
-    .await?;
+    let response = send(upstream, service, &req, &path, payload, body_limit, &[]).await?;
     // Whoever wrote to the catalogue through this gateway reads it back at
     // once, before the catalogue's message arrives.
     if let Some(cache) = cache {

@@ -2,6 +2,7 @@
 //! [`stock`] for the stock columns of `products` that several workflows move.
 
 pub mod category;
+pub mod image;
 pub mod product;
 pub mod reservation;
 pub mod restock;

@@ -9,11 +9,14 @@ use diesel::{
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
-use shop_client::wire::catalogue::{PriceResponse, ProductResponse};
+use shop_client::wire::catalogue::{PriceResponse, ProductImage, ProductResponse};
 use uuid::Uuid;
 
 use crate::{
-    db::schema::{categories, products},
+    db::{
+        models::image::ImageRecord,
+        schema::{categories, products},
+    },
     domain::{
         listing::{ListFilter, Sort},
         product::ProductFields,
@@ -50,6 +53,8 @@ pub struct ProductRecord {
     pub price_cents: i64,
     pub category: String,
     pub image_url: Option<String>,
+    /// Its pictures, in order.
+    pub images: Vec<ImageRecord>,
     pub stock_on_hand: i32,
     pub stock_reserved: i32,
     pub active: bool,
@@ -67,6 +72,7 @@ impl ProductRecord {
             price_cents: row.price_cents,
             category,
             image_url: row.image_url,
+            images: Vec::new(),
             stock_on_hand: row.stock_on_hand,
             stock_reserved: row.stock_reserved,
             active: row.active,
@@ -75,8 +81,14 @@ impl ProductRecord {
         }
     }
 
-    /// The product as a shopper sees it (`admin`: with counts and `active`).
-    pub fn to_response(&self, currency: &str, admin: bool) -> ProductResponse {
+    /// The product as a shopper sees it (`admin`: with counts and `active`),
+    /// with its pictures' signed links in `images`.
+    pub fn to_response(
+        &self,
+        currency: &str,
+        admin: bool,
+        images: Vec<ProductImage>,
+    ) -> ProductResponse {
         ProductResponse {
             id: self.id,
             sku: self.sku.clone(),
@@ -85,7 +97,9 @@ impl ProductRecord {
             price_cents: self.price_cents,
             currency: currency.to_owned(),
             category: self.category.clone(),
-            image_url: self.image_url.clone(),
+            image_url: <[ProductImage]>::first(&images)
+                .map_or_else(|| self.image_url.clone(), |first| first.url.clone()),
+            images,
             stock_hint: stock::hint(self.stock_on_hand, self.stock_reserved),
             stock_on_hand: admin.then_some(self.stock_on_hand),
             stock_reserved: admin.then_some(self.stock_reserved),
@@ -168,14 +182,31 @@ impl ProductRecord {
     /// One product by id, active or not.
     #[tracing::instrument(skip(conn))]
     pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Self>> {
-        products::table
+        let found = products::table
             .inner_join(categories::table)
             .filter(products::id.eq(id))
             .select((ProductRow::as_select(), categories::slug))
             .first(conn)
             .await
-            .optional()
-            .map(|row| row.map(Self::from_row))
+            .optional()?
+            .map(Self::from_row);
+        Ok(match found {
+            Some(record) => Self::with_images(conn, vec![record]).await?.pop(),
+            None => None,
+        })
+    }
+
+    /// `records` with their pictures.
+    async fn with_images(
+        conn: &mut AsyncPgConnection,
+        mut records: Vec<Self>,
+    ) -> QueryResult<Vec<Self>> {
+        let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
+        let mut images = ImageRecord::of_products(conn, &ids).await?;
+        for record in &mut records {
+            record.images = images.remove(&record.id).unwrap_or_default();
+        }
+        Ok(records)
     }
 
     /// The id of the product with this sku.
@@ -208,20 +239,21 @@ impl ProductRecord {
             .offset(filter.offset)
             .load(conn)
             .await?;
-        Ok((rows.into_iter().map(Self::from_row).collect(), total))
+        let records = rows.into_iter().map(Self::from_row).collect();
+        Ok((Self::with_images(conn, records).await?, total))
     }
 
     /// The newest active products, to warm the cache.
     pub async fn newest(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Self>> {
-        products::table
+        let rows = products::table
             .inner_join(categories::table)
             .filter(products::active.eq(true))
             .order((products::created_at.desc(), products::id.desc()))
             .limit(limit)
             .select((ProductRow::as_select(), categories::slug))
             .load(conn)
-            .await
-            .map(|rows| rows.into_iter().map(Self::from_row).collect())
+            .await?;
+        Self::with_images(conn, rows.into_iter().map(Self::from_row).collect()).await
     }
 
     /// Creates a product; a taken sku is a unique violation on `products_sku_key`.
