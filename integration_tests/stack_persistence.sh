@@ -17,14 +17,22 @@ register() {
     http://gateway:9000/api/auth/register"
 }
 
+# The demo mug's first picture: its id and the hash of its bytes.
+picture() { in_net "sh /tests/picture_of.sh KIT-001"; }
+
 email="persist-$(date +%s)@example.com"
 compose up -d --no-build >/dev/null 2>&1
 wait_healthy 300 || { logs_of_unhealthy; fail "the volume stack did not become healthy"; }
 [ "$(register "$email")" = 201 ] || fail "could not register $email"
 echo "ok   registered $email through the gateway"
+before=$(picture)
+case "$before" in *-*" "????????????????????????????????????????????????????????????????) ;;
+  *) fail "the demo mug has no picture that answers: $before" ;; esac
+echo "ok   the demo mug's picture answers ($before)"
 
 compose down >/dev/null 2>&1
 [ -n "$(docker volume ls -q --filter "name=${COMPOSE_PROJECT}_pgdata")" ] || fail "the named volume is gone after down"
+[ -n "$(docker volume ls -q --filter "name=${COMPOSE_PROJECT}_media")" ] || fail "the media volume is gone after down"
 compose up -d --no-build >/dev/null 2>&1
 wait_healthy 300 || { logs_of_unhealthy; fail "the volume stack did not come back"; }
 
@@ -32,3 +40,6 @@ wait_healthy 300 || { logs_of_unhealthy; fail "the volume stack did not come bac
 status=$(register "$email")
 [ "$status" = 409 ] || fail "after down + up, registering $email again answered $status, not 409: the data was lost"
 echo "ok   after down + up the account is still there (409 on registering it again)"
+after=$(picture)
+[ "$after" = "$before" ] || fail "after down + up the mug's picture changed or is gone: $before -> $after"
+echo "ok   after down + up the same picture is served, byte for byte (the media volume)"
