@@ -52,7 +52,13 @@ pub struct UploadParams {
     pub alt: Option<String>,
 }
 
-/// The form of a multipart upload (for the document).
+/// A picture's bytes, sent as the body itself.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // documents what `read_upload` reads
+pub struct ImageBytes(Vec<u8>);
+
+/// A multipart upload: the picture and what it shows.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // documents what `read_upload` reads
 pub struct ImageForm {
@@ -172,8 +178,9 @@ async fn read_upload(
     params(("id" = Uuid, Path, description = "The product's id"), UploadParams),
     request_body(content(
         (ImageForm = "multipart/form-data"),
-        (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"),
-    ), description = "The picture, in a form or as the body"),
+        (ImageBytes = "application/octet-stream"),
+        (ImageBytes = "image/jpeg"), (ImageBytes = "image/png"), (ImageBytes = "image/webp"),
+    ), description = "The picture, in a form or as the body (any `Content-Type`: the bytes say what it is)"),
     security(("bearer" = ["admin"])),
     responses(
         (status = 201, description = "Stored; the picture with its links", body = ProductImage,

@@ -33,7 +33,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct LinkParams {
     /// When the link stops working (unix seconds).
-    expires: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    expires: Option<String>,
     /// The signature (HMAC-SHA256 of the key and `expires`, base64url).
     sig: Option<String>,
 }
@@ -87,9 +88,9 @@ fn wanted(req: &HttpRequest, etag: &str, size: u64) -> Result<Option<(u64, u64)>
         ("Range" = Option<String>, Header, description = "One byte range (`bytes=0-99`, `bytes=-100`); several are answered whole"),
         ("If-None-Match" = Option<String>, Header, description = "The `ETag` the caller holds")),
     responses(
-        (status = 200, description = "The picture", content_type = "image/jpeg", body = Vec<u8>,
+        (status = 200, description = "The picture", content_type = "image/jpeg", body = super::images::ImageBytes,
             headers(("ETag" = String), ("Cache-Control" = String, description = "`public` or `private` (`MEDIA_CACHE_CONTROL`), for as long as the link lasts"), ("Accept-Ranges" = String))),
-        (status = 206, description = "The byte range asked for", body = Vec<u8>,
+        (status = 206, description = "The byte range asked for", body = super::images::ImageBytes,
             headers(("Content-Range" = String))),
         (status = 304, description = "The caller's `If-None-Match` names it: no body"),
         (status = 403, description = "The signature does not match (`link_invalid`) or the link expired (`link_expired`)"),
@@ -109,7 +110,12 @@ pub async fn media(
     let format = parse_key(&key)
         .filter(|_| state.media.is_local())
         .ok_or_else(|| Problem::not_found("picture"))?;
-    let (Some(expires), Some(sig)) = (params.expires, params.sig.as_deref()) else {
+    // Anything missing or misspelt is a changed link, not a bad request.
+    let expires = params
+        .expires
+        .as_deref()
+        .and_then(|e| e.parse::<i64>().ok());
+    let (Some(expires), Some(sig)) = (expires, params.sig.as_deref()) else {
         return Err(forbidden(LinkError::Tampered));
     };
     let now = chrono::Utc::now().timestamp();

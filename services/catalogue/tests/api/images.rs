@@ -564,10 +564,14 @@ async fn a_changed_or_expired_local_link_is_forbidden_and_a_valid_one_is_served_
     } else {
         b'9'
     };
+    let mut lettered = link.as_bytes().to_vec();
+    lettered[expires_at] = b'x';
     let thumb_key = key.replace("large", "thumb");
     for bad in [
         String::from_utf8(changed).unwrap(),
         String::from_utf8(later).unwrap(),
+        String::from_utf8(lettered).unwrap(),
+        link.replace("expires=", "expiry="),
         format!("/media/{thumb_key}?{query}"),
         format!("/media/{key}"),
     ] {
