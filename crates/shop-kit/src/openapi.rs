@@ -344,6 +344,11 @@ fn problem_schema() -> Value {
     })
 }
 
+/// An operation whose last path parameter takes the rest of the path,
+/// slashes and all (`/media/{key}` for `/media/a/b/c.jpg`), says so with
+/// this extension set to `true`; OpenAPI's templates cannot.
+pub const PATH_TAIL: &str = "x-path-tail";
+
 /// The paths of a finished document and their methods, to tell a method a
 /// path does not have (405) from a path that does not exist (404).
 #[derive(Debug, Clone, Default)]
@@ -355,6 +360,8 @@ pub struct KnownRoutes {
 enum Segment {
     Literal(String),
     Param,
+    /// The rest of the path, one segment or more ([`PATH_TAIL`]).
+    Tail,
 }
 
 impl KnownRoutes {
@@ -367,7 +374,10 @@ impl KnownRoutes {
                 .filter(|m| item.get(**m).is_some())
                 .map(|m| m.to_ascii_uppercase())
                 .collect();
-            let segments: Vec<Segment> = path
+            let tail = METHODS
+                .iter()
+                .any(|m| item[*m][PATH_TAIL] == Value::Bool(true));
+            let mut segments: Vec<Segment> = path
                 .trim_start_matches('/')
                 .split('/')
                 .map(|s| {
@@ -378,6 +388,10 @@ impl KnownRoutes {
                     }
                 })
                 .collect();
+            if tail && segments.last() == Some(&Segment::Param) {
+                segments.pop();
+                segments.push(Segment::Tail);
+            }
             routes.insert(path.clone(), (segments, methods));
         }
         Self {
@@ -392,9 +406,10 @@ impl KnownRoutes {
             .routes
             .iter()
             .filter(|(segments, _)| {
-                segments.len() == parts.len()
+                let tail = segments.last() == Some(&Segment::Tail);
+                (segments.len() == parts.len() || tail && parts.len() > segments.len())
                     && segments.iter().zip(&parts).all(|(s, p)| match s {
-                        Segment::Param => !p.is_empty(),
+                        Segment::Param | Segment::Tail => !p.is_empty(),
                         Segment::Literal(l) => l == p,
                     })
             })
@@ -429,6 +444,20 @@ mod tests {
         );
         assert_eq!(known.methods_of("/api/nothing"), None);
         assert_eq!(known.methods_of("/api/products/a/b/c"), None);
+    }
+
+    #[test]
+    fn a_tail_parameter_takes_the_rest_of_the_path() {
+        let doc = json!({"paths": {
+            "/media/{key}": {"get": {PATH_TAIL: true}},
+            "/files/{name}": {"get": {}},
+        }});
+        let known = KnownRoutes::from_document(&doc);
+        assert_eq!(known.methods_of("/media/a").unwrap(), ["GET"]);
+        assert_eq!(known.methods_of("/media/a/b/c.jpg").unwrap(), ["GET"]);
+        assert_eq!(known.methods_of("/media/"), None);
+        assert_eq!(known.methods_of("/media"), None);
+        assert_eq!(known.methods_of("/files/a/b"), None);
     }
 
     #[test]

@@ -18,4 +18,5 @@ mod orders_recovery;
 mod payments_cards;
 mod payments_logs;
 mod payments_wallet;
+mod pictures_gateway;
 mod returns_once;

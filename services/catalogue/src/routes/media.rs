@@ -97,7 +97,8 @@ fn wanted(req: &HttpRequest, etag: &str, size: u64) -> Result<Option<(u64, u64)>
         (status = 404, description = "No such picture, or pictures are kept in a cloud store (whose own links are handed out)"),
         (status = 416, description = "The range starts past the end", headers(("Content-Range" = String))),
         (status = 503, description = "The media store cannot be reached (`storage_unavailable`)"),
-    )
+    ),
+    extensions(("x-path-tail" = json!(true)))
 )]
 pub async fn media(
     req: HttpRequest,
