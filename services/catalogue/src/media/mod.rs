@@ -17,7 +17,6 @@
 use std::{sync::Arc, time::Duration};
 
 use bytes::Bytes;
-use futures_util::TryStreamExt as _;
 use object_store::{
     Attribute, Attributes, BackoffConfig, ClientOptions, GetOptions, GetRange, GetResult,
     ObjectStore, ObjectStoreExt as _, ObjectStoreScheme, PutOptions, RetryConfig,
@@ -276,27 +275,6 @@ impl Media {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e),
         }
-    }
-
-    /// Every key under `prefix` (relative to the store's prefix).
-    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, object_store::Error> {
-        let root = self.path(prefix);
-        let skip = self.prefix.parts().count();
-        let mut keys: Vec<String> = self
-            .store
-            .list(Some(&root))
-            .map_ok(|meta| {
-                meta.location
-                    .parts()
-                    .skip(skip)
-                    .map(|p| p.as_ref().to_owned())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
-            .try_collect()
-            .await?;
-        keys.sort();
-        Ok(keys)
     }
 
     /// `key`'s bytes (those in `range`, when given) and size.
