@@ -51,30 +51,22 @@ use std::{
 
 use bytes::Bytes;
 use serde::{Serialize, de::DeserializeOwned};
-use shop_client::wire::catalogue::{CacheInvalidation, CacheStatsResponse, INVALIDATION_CHANNEL};
+use shop_client::wire::catalogue::INVALIDATION_CHANNEL;
 use shop_kit::{
     local_cache::Bounds,
     redis::{RedisPool, redis},
 };
 use uuid::Uuid;
 
-use crate::domain::stock::StockChange;
-
+mod invalidate;
 mod memory;
+mod stats;
 pub use memory::{Memory, MemoryProduct, SkuOf};
 
 /// Reads a version key and the value stored under that version in one trip.
 const READ_VERSIONED: &str = r"
 local version = redis.call('GET', KEYS[1]) or '0'
 return {version, redis.call('GET', ARGV[1] .. version .. ARGV[2])}
-";
-
-/// Bumps every version key named and publishes what changed, at once: no
-/// replica can see the new version without the message being on its way.
-const INVALIDATE: &str = r"
-for _, key in ipairs(KEYS) do redis.call('INCR', key) end
-redis.call('PUBLISH', ARGV[1], ARGV[2])
-return 0
 ";
 
 /// How long reads skip Redis after it failed.
@@ -350,120 +342,5 @@ impl Cache {
         if !self.skipping() {
             self.store(self.sku_key(sku), &id.to_string()).await;
         }
-    }
-
-    /// After a committed write: this replica's memory forgets these
-    /// products (and the list pages when `lists_changed`); in Redis they get
-    /// new versions (and the lists a new generation) and every replica is
-    /// told. Runs even while reads skip Redis.
-    pub async fn invalidate(&self, products: &[Uuid], lists_changed: bool) {
-        let change = CacheInvalidation {
-            products: products.to_vec(),
-            lists: lists_changed,
-        };
-        // (It cannot fail; an empty message makes every listener forget all.)
-        let message = serde_json::to_string(&change).unwrap_or_default();
-        let done = self
-            .redis
-            .fail_open("cache invalidation", async |conn| {
-                let mut script = redis::cmd("EVAL");
-                script
-                    .arg(INVALIDATE)
-                    .arg(products.len() + usize::from(lists_changed));
-                for id in products {
-                    script.arg(self.product_version_key(*id));
-                }
-                if lists_changed {
-                    script.arg(self.list_generation_key());
-                }
-                script
-                    .arg(self.channel())
-                    .arg(&message)
-                    .query_async::<()>(conn)
-                    .await
-            })
-            .await;
-        // Forgotten here only now that Redis has the new versions: a read
-        // here that began before could have loaded the old value from Redis.
-        self.memory.forget(&change);
-        if done.is_none() {
-            tracing::error!(
-                "cache invalidation failed; other instances may serve stale values until their TTL"
-            );
-            self.skip_for_a_while();
-        }
-    }
-
-    /// After stock moved: what readers of the changed products (and, if a
-    /// hint moved, of the lists) had cached is dropped.
-    pub async fn invalidate_stock(&self, changes: &[StockChange]) {
-        if changes.is_empty() {
-            return;
-        }
-        let ids: Vec<Uuid> = changes.iter().map(|c| c.product_id).collect();
-        self.invalidate(&ids, StockChange::any_hint_moved(changes))
-            .await;
-    }
-
-    /// Hits and misses of this instance, keys under the prefix and Redis'
-    /// memory use (zero, and `redis_up: false`, when Redis cannot be asked).
-    pub async fn stats(&self) -> CacheStatsResponse {
-        let hits = self.counters.hits.load(Ordering::Relaxed);
-        let misses = self.counters.misses.load(Ordering::Relaxed);
-        let redis = self.redis_stats().await;
-        #[allow(clippy::cast_precision_loss)] // a ratio for people, not money
-        let hit_ratio = if hits + misses == 0 {
-            0.0
-        } else {
-            hits as f64 / (hits + misses) as f64
-        };
-        CacheStatsResponse {
-            hits,
-            misses,
-            hit_ratio,
-            keys: redis.map_or(0, |(keys, _)| keys),
-            redis_used_memory_bytes: redis.map_or(0, |(_, memory)| memory),
-            redis_up: redis.is_some(),
-            memory_hits: self.counters.memory_hits.load(Ordering::Relaxed),
-            memory_entries: self.memory.entries(),
-            memory_bytes: self.memory.bytes(),
-            memory_subscribed: self.memory.products.trusted(),
-        }
-    }
-
-    /// Keys under the prefix and Redis' memory use.
-    async fn redis_stats(&self) -> Option<(u64, u64)> {
-        let pattern = format!("{}*", self.prefix());
-        self.redis
-            .fail_open("cache stats", async |conn| {
-                let mut keys = 0u64;
-                let mut cursor = 0u64;
-                loop {
-                    let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
-                        .arg(cursor)
-                        .arg("MATCH")
-                        .arg(&pattern)
-                        .arg("COUNT")
-                        .arg(1000)
-                        .query_async(&mut *conn)
-                        .await?;
-                    keys += u64::try_from(batch.len()).unwrap_or(0);
-                    cursor = next;
-                    if cursor == 0 {
-                        break;
-                    }
-                }
-                let info: String = redis::cmd("INFO")
-                    .arg("memory")
-                    .query_async(&mut *conn)
-                    .await?;
-                let memory = info
-                    .lines()
-                    .find_map(|line| line.strip_prefix("used_memory:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0);
-                Ok((keys, memory))
-            })
-            .await
     }
 }

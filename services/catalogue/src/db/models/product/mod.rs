@@ -1,12 +1,7 @@
-//! The `products` table and its queries.
+//! The `products` table and its queries (the list query in `listing.rs`).
 
 use chrono::{DateTime, Utc};
-use diesel::{
-    dsl::sql,
-    pg::Pg,
-    prelude::*,
-    sql_types::{Bool, Text},
-};
+use diesel::{pg::Pg, prelude::*};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use shop_client::wire::catalogue::{PriceResponse, ProductImage, ProductResponse};
@@ -17,11 +12,7 @@ use crate::{
         models::image::ImageRecord,
         schema::{categories, products},
     },
-    domain::{
-        listing::{ListFilter, Sort},
-        product::ProductFields,
-        stock,
-    },
+    domain::{product::ProductFields, stock},
 };
 
 /// The columns of a product row (the search vector stays in the database).
@@ -122,6 +113,8 @@ impl ProductRecord {
     }
 }
 
+mod listing;
+
 /// Why a write was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ProductError {
@@ -135,37 +128,6 @@ pub enum ProductError {
     Invalid(std::collections::BTreeMap<String, String>),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
-}
-
-type Joined = diesel::dsl::InnerJoin<products::table, categories::table>;
-type Boxed<'a> = diesel::dsl::IntoBoxed<'a, Joined, Pg>;
-
-/// Active products matching the filter (not yet ordered or paged).
-fn matching(filter: &ListFilter) -> Boxed<'_> {
-    let mut query = products::table
-        .inner_join(categories::table)
-        .filter(products::active.eq(true))
-        .into_boxed();
-    if let Some(q) = &filter.q {
-        query = query.filter(
-            sql::<Bool>("products.search @@ websearch_to_tsquery('english', ")
-                .bind::<Text, _>(q.clone())
-                .sql(")"),
-        );
-    }
-    if let Some(category) = &filter.category {
-        query = query.filter(categories::slug.eq(category.clone()));
-    }
-    if let Some(min) = filter.min_price_cents {
-        query = query.filter(products::price_cents.ge(min));
-    }
-    if let Some(max) = filter.max_price_cents {
-        query = query.filter(products::price_cents.le(max));
-    }
-    if filter.in_stock {
-        query = query.filter((products::stock_on_hand - products::stock_reserved).gt(0));
-    }
-    query
 }
 
 async fn category_id(conn: &mut AsyncPgConnection, slug: &str) -> Result<Uuid, ProductError> {
@@ -218,29 +180,6 @@ impl ProductRecord {
             .first(conn)
             .await
             .optional()
-    }
-
-    /// A page of active products and how many match in all.
-    #[tracing::instrument(skip(conn))]
-    pub async fn list(
-        conn: &mut AsyncPgConnection,
-        filter: &ListFilter,
-    ) -> QueryResult<(Vec<Self>, i64)> {
-        let total: i64 = matching(filter).count().get_result(conn).await?;
-        let query = matching(filter).select((ProductRow::as_select(), categories::slug));
-        let query = match filter.sort {
-            Sort::PriceAsc => query.order((products::price_cents.asc(), products::id.asc())),
-            Sort::PriceDesc => query.order((products::price_cents.desc(), products::id.asc())),
-            Sort::Name => query.order((products::name.asc(), products::id.asc())),
-            Sort::Newest => query.order((products::created_at.desc(), products::id.desc())),
-        };
-        let rows = query
-            .limit(filter.limit)
-            .offset(filter.offset)
-            .load(conn)
-            .await?;
-        let records = rows.into_iter().map(Self::from_row).collect();
-        Ok((Self::with_images(conn, records).await?, total))
     }
 
     /// The newest active products, to warm the cache.
