@@ -44,6 +44,7 @@ pub struct Application {
     port: u16,
     server: Server,
     workers: Workers,
+    stop_signals: StopSignals,
     shutdown_timeout: std::time::Duration,
 }
 
@@ -59,6 +60,9 @@ impl Application {
     where
         F: Fn(&mut web::ServiceConfig) + Send + Clone + 'static,
     {
+        // Listened for before anything runs: a SIGTERM that comes while the
+        // service starts stops it cleanly instead of killing it.
+        let stop_signals = StopSignals::listen()?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).map_err(|e| {
             anyhow::anyhow!(
                 "cannot listen on {}:{} (HOST, PORT): {e}",
@@ -120,15 +124,16 @@ impl Application {
             port,
             server,
             workers: Workers::new(),
+            stop_signals,
             shutdown_timeout: settings.shutdown_timeout,
         })
     }
 
-    /// The service's background workers: they are told to stop with the server.
-    #[must_use]
-    pub fn with_workers(mut self, workers: Workers) -> Self {
-        self.workers = workers;
-        self
+    /// Where the service starts its background workers: they are told to
+    /// stop with the server. Only a built application hands them out, so no
+    /// worker runs before the stop signals are listened for.
+    pub fn workers(&self) -> &Workers {
+        &self.workers
     }
 
     /// The port the server listens on.
@@ -143,6 +148,7 @@ impl Application {
         let Self {
             server,
             workers,
+            mut stop_signals,
             shutdown_timeout,
             ..
         } = self;
@@ -150,7 +156,7 @@ impl Application {
         let mut server = std::pin::pin!(server);
         tokio::select! {
             result = &mut server => return result,
-            () = shutdown_signal() => {}
+            () = stop_signals.recv() => {}
         }
         tracing::info!(
             timeout_secs = shutdown_timeout.as_secs(),
@@ -176,24 +182,33 @@ fn path_error(error: PathError, _req: &actix_web::HttpRequest) -> actix_web::Err
     crate::extract::path_problem(&error).into()
 }
 
-/// Resolves on SIGTERM (what `docker stop` and Kubernetes send) or SIGINT.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let Ok(mut terminate) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        else {
-            let _ = interrupt.await;
-            return;
+/// SIGTERM (what `docker stop` and Kubernetes send) and SIGINT, listened for
+/// from the moment they are created: one that arrives before anything waits
+/// for it is kept, not handled by the default action (which kills).
+struct StopSignals {
+    terminate: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> anyhow::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let listen = |kind| {
+            signal(kind).map_err(|e| anyhow::anyhow!("cannot listen for SIGTERM and SIGINT: {e}"))
         };
+        Ok(Self {
+            terminate: listen(SignalKind::terminate())?,
+            interrupt: listen(SignalKind::interrupt())?,
+        })
+    }
+
+    /// Resolves on the first of them.
+    async fn recv(&mut self) {
         tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
+            _ = self.terminate.recv() => {}
+            _ = self.interrupt.recv() => {}
         }
     }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
 }
 
 /// Routes take their bodies and queries through [`crate::extract`]; should

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use actix_web::web;
-use shop_kit::{Application, health::Health, metrics::Metrics, redis::RedisPool, workers::Workers};
+use shop_kit::{Application, health::Health, metrics::Metrics, redis::RedisPool};
 use utoipa::OpenApi as _;
 
 use crate::{
@@ -64,7 +64,6 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         demo_pictures::seed(&state).await?;
     }
 
-    let workers = Workers::new();
     let web_state = web::Data::from(state.clone());
     let openapi = routes::ApiDoc::openapi();
     let app = Application::build(&settings.base.server, health, metrics, move |cfg| {
@@ -75,6 +74,7 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         shop_kit::server::openapi(cfg, &openapi);
     })?;
     // Started once the server is bound, so a failed start leaves none behind.
+    let workers = app.workers();
     let (redis, channel) = (state.cache.redis().clone(), state.cache.channel());
     let memory = state.cache.memory.clone();
     workers.spawn("cache-invalidations", move |stop| {
@@ -86,5 +86,5 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
     workers.spawn("reservation-sweeper", move |stop| {
         sweeper::run(state, interval, stop)
     });
-    Ok(app.with_workers(workers))
+    Ok(app)
 }

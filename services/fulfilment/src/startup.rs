@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use shop_client::{ClientConfig, OrdersClient};
-use shop_kit::{Application, health::Health, metrics::Metrics, outbox::Relay, workers::Workers};
+use shop_kit::{Application, health::Health, metrics::Metrics, outbox::Relay};
 use utoipa::OpenApi as _;
 
 use crate::{
@@ -47,21 +47,18 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         relay: relay.clone(),
         settings: settings.clone(),
     });
-    let workers = Workers::new();
-    relay.spawn(&workers);
-    worker::spawn(state.clone(), &workers);
-
-    let data = web::Data::from(state);
+    let data = web::Data::from(state.clone());
     let (verifier, internal_token) = shop_kit::auth::remote_guards(&settings.base)?;
     let openapi = routes::ApiDoc::openapi();
-    Ok(
-        Application::build(&settings.base.server, health, metrics, move |cfg| {
-            cfg.app_data(data.clone())
-                .app_data(verifier.clone())
-                .app_data(internal_token.clone())
-                .configure(routes::config);
-            shop_kit::server::openapi(cfg, &openapi);
-        })?
-        .with_workers(workers),
-    )
+    let app = Application::build(&settings.base.server, health, metrics, move |cfg| {
+        cfg.app_data(data.clone())
+            .app_data(verifier.clone())
+            .app_data(internal_token.clone())
+            .configure(routes::config);
+        shop_kit::server::openapi(cfg, &openapi);
+    })?;
+    // Started once the server is bound, so a failed start leaves none behind.
+    relay.spawn(app.workers());
+    worker::spawn(state, app.workers());
+    Ok(app)
 }

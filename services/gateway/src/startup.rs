@@ -11,7 +11,6 @@ use shop_kit::{
     health::Health,
     metrics::Metrics,
     redis::RedisPool,
-    workers::Workers,
 };
 
 use crate::{
@@ -75,7 +74,7 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         cfg.app_data(state.clone()).configure(routes::config);
     })?;
     // Started once the server is bound, so a failed start leaves none behind.
-    let workers = Workers::new();
+    let workers = app.workers();
     let interval = settings.rate_limit_sync;
     workers.spawn("rate-limit-sync", move |stop| async move {
         limiter.run(interval, stop).await;
@@ -86,5 +85,5 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
             shop_kit::invalidation::listen(redis, channel, cache, stop)
         });
     }
-    Ok(app.with_workers(workers))
+    Ok(app)
 }

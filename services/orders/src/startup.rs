@@ -6,7 +6,7 @@ use std::{sync::Arc, time::Duration};
 
 use actix_web::web;
 use shop_client::{CatalogueClient, ClientConfig, FulfilmentClient, PaymentsClient, UsersClient};
-use shop_kit::{Application, health::Health, metrics::Metrics, outbox::Relay, workers::Workers};
+use shop_kit::{Application, health::Health, metrics::Metrics, outbox::Relay};
 use utoipa::OpenApi as _;
 
 use crate::{
@@ -53,21 +53,18 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         metrics: order_metrics,
         relay: relay.clone(),
     });
-    let workers = Workers::new();
-    relay.spawn(&workers);
-    recovery::spawn(state.clone(), &workers);
-
-    let data = web::Data::from(state);
+    let data = web::Data::from(state.clone());
     let (verifier, internal_token) = shop_kit::auth::remote_guards(&settings.base)?;
     let openapi = routes::ApiDoc::openapi();
-    Ok(
-        Application::build(&settings.base.server, health, metrics, move |cfg| {
-            cfg.app_data(data.clone())
-                .app_data(verifier.clone())
-                .app_data(internal_token.clone())
-                .configure(routes::config);
-            shop_kit::server::openapi(cfg, &openapi);
-        })?
-        .with_workers(workers),
-    )
+    let app = Application::build(&settings.base.server, health, metrics, move |cfg| {
+        cfg.app_data(data.clone())
+            .app_data(verifier.clone())
+            .app_data(internal_token.clone())
+            .configure(routes::config);
+        shop_kit::server::openapi(cfg, &openapi);
+    })?;
+    // Started once the server is bound, so a failed start leaves none behind.
+    relay.spawn(app.workers());
+    recovery::spawn(state, app.workers());
+    Ok(app)
 }
