@@ -2,6 +2,8 @@
 //! return's goods are back) and where the relay delivers it (orders, the
 //! only receiver). The relay itself is `shop_kit::outbox`.
 
+use std::collections::HashMap;
+
 use shop_client::{
     OrdersClient,
     wire::{
@@ -114,4 +116,34 @@ pub async fn last_delivery_error(
         .into_iter()
         .rfind(|e| e.event_type == EventType::ReturnReceived)
         .and_then(|e| e.last_error))
+}
+
+/// [`last_delivery_error`] for each of the returns `return_ids` that has
+/// one, in one query: a page of returns costs one look at the outbox, not
+/// one per return.
+pub async fn last_delivery_errors(
+    conn: &mut diesel_async::AsyncPgConnection,
+    return_ids: &[Uuid],
+) -> diesel::QueryResult<HashMap<Uuid, String>> {
+    use diesel::{ExpressionMethods as _, QueryDsl as _};
+    use diesel_async::RunQueryDsl as _;
+    use shop_kit::outbox::outbox;
+
+    if return_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, Option<String>)> = outbox::table
+        .filter(outbox::aggregate_id.eq_any(return_ids))
+        .filter(outbox::event_type.eq(EventType::ReturnReceived.as_str()))
+        .order(outbox::created_at)
+        .select((outbox::aggregate_id, outbox::last_error))
+        .load(conn)
+        .await?;
+    // Oldest first, so each return keeps its latest event's error, as
+    // `last_delivery_error` does.
+    let latest: HashMap<Uuid, Option<String>> = rows.into_iter().collect();
+    Ok(latest
+        .into_iter()
+        .filter_map(|(id, error)| error.map(|error| (id, error)))
+        .collect())
 }

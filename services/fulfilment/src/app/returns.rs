@@ -207,13 +207,48 @@ pub async fn refunded(
     Ok(rma)
 }
 
+/// Whether the return waits on orders, so a failed delivery of its
+/// `return.received` is worth showing.
+fn awaits_orders(status: ReturnStatus) -> bool {
+    match status {
+        ReturnStatus::Received => true,
+        ReturnStatus::Requested | ReturnStatus::Refunded => false,
+    }
+}
+
 /// The return as the buyer and staff see it, with why orders has not taken
 /// it yet when a delivery failed.
 pub async fn describe(conn: &mut AsyncPgConnection, rma: &Rma) -> Result<ReturnResponse, Problem> {
     let lines = Rma::lines(conn, rma.id).await?;
-    let last_error = match rma.status {
-        ReturnStatus::Received => events::last_delivery_error(conn, rma.id).await?,
-        ReturnStatus::Requested | ReturnStatus::Refunded => None,
+    let last_error = if awaits_orders(rma.status) {
+        events::last_delivery_error(conn, rma.id).await?
+    } else {
+        None
     };
     Ok(rma.to_response(&lines, last_error))
+}
+
+/// [`describe`] for a page of returns, in its order, with two queries
+/// however long the page is.
+pub async fn describe_all(
+    conn: &mut AsyncPgConnection,
+    rmas: &[Rma],
+) -> Result<Vec<ReturnResponse>, Problem> {
+    let ids: Vec<Uuid> = rmas.iter().map(|r| r.id).collect();
+    let mut lines = Rma::lines_of(conn, &ids).await?;
+    let waiting: Vec<Uuid> = rmas
+        .iter()
+        .filter(|r| awaits_orders(r.status))
+        .map(|r| r.id)
+        .collect();
+    let mut errors = events::last_delivery_errors(conn, &waiting).await?;
+    Ok(rmas
+        .iter()
+        .map(|r| {
+            r.to_response(
+                &lines.remove(&r.id).unwrap_or_default(),
+                errors.remove(&r.id),
+            )
+        })
+        .collect())
 }

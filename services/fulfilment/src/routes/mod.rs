@@ -4,6 +4,7 @@ pub mod internal;
 pub mod packing_tasks;
 pub mod returns;
 pub mod shipments;
+mod status_filter;
 
 use actix_web::web;
 use utoipa::OpenApi;
@@ -21,6 +22,7 @@ use utoipa::OpenApi;
         shipments::get_shipment,
         shipments::get_order_shipment,
         returns::create_return,
+        returns::list_returns,
         returns::get_return,
         returns::receive_return,
         internal::create_fulfilment,

@@ -12,6 +12,7 @@ use crate::{
     db::models::packing_task::PackingTask,
     domain::status::PackingTaskStatus,
     error::ApiError,
+    routes::status_filter,
     state::AppState,
 };
 
@@ -47,41 +48,9 @@ pub struct TaskQuery {
     pub offset: Option<i64>,
 }
 
-/// What [`parse_status`] accepts: a status, or a blank value (every
-/// status); spaces around either are ignored.
+/// What [`status_filter::parse`] takes for a task's status.
 fn status_filter_schema() -> utoipa::openapi::schema::Schema {
-    use shop_client::wire::rules::SPACE;
-    use utoipa::{
-        ToSchema as _,
-        openapi::{ObjectBuilder, Ref, Type, schema::AnyOfBuilder},
-    };
-    let names: Vec<&str> = PackingTaskStatus::ALL.iter().map(|s| s.as_str()).collect();
-    let padded = ObjectBuilder::new()
-        .schema_type(Type::String)
-        .pattern(Some(format!(
-            "^[{SPACE}]*(?:{})?[{SPACE}]*$",
-            names.join("|")
-        )))
-        .description(Some("A status with spaces around it, or blank"));
-    AnyOfBuilder::new()
-        .description(Some(
-            "Only tasks in this status (`pending`, `packed`, `shipped` or `cancelled`, surrounding spaces ignored); blank for every status",
-        ))
-        .item(Ref::from_schema_name(PackingTaskStatus::name()))
-        .item(padded)
-        .into()
-}
-
-/// `?status=`, blank meaning every status; a 422 naming the field otherwise.
-fn parse_status(raw: Option<&str>) -> Result<Option<PackingTaskStatus>, Problem> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    raw.parse().map(Some).map_err(|_| {
-        let names: Vec<&str> = PackingTaskStatus::ALL.iter().map(|s| s.as_str()).collect();
-        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
-        Problem::invalid_field("status", format!("must be {} or {last}", rest.join(", ")))
-    })
+    status_filter::schema::<PackingTaskStatus>("tasks")
 }
 
 async fn find_task(state: &AppState, id: Uuid) -> Result<PackingTask, Problem> {
@@ -113,7 +82,7 @@ pub async fn list_packing_tasks(
         offset: query.offset,
     }
     .parse()?;
-    let status = parse_status(query.status.as_deref())?;
+    let status = status_filter::parse(query.status.as_deref())?;
     let (tasks, total) = {
         let mut conn = state.db.get().await?;
         PackingTask::list(&mut conn, status, page.limit, page.offset).await?
@@ -174,24 +143,4 @@ pub async fn mark_packed(
         Packing::AwaitingCourier(task) => (StatusCode::ACCEPTED, task),
     };
     Ok(HttpResponse::build(status).json(packing::view(&state, task).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_status_filter_is_a_known_status_or_blank() {
-        assert_eq!(parse_status(None).unwrap(), None);
-        assert_eq!(parse_status(Some("  ")).unwrap(), None);
-        assert_eq!(
-            parse_status(Some(" packed ")).unwrap(),
-            Some(PackingTaskStatus::Packed)
-        );
-        let problem = parse_status(Some("lost")).unwrap_err();
-        assert_eq!(
-            problem.details().fields.as_ref().unwrap()["status"],
-            "must be pending, packed, shipped or cancelled"
-        );
-    }
 }

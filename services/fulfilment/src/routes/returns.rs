@@ -1,25 +1,34 @@
-//! Returns: `/api/returns*` for the buyer to ask and follow, and
-//! `/api/admin/returns/{id}/receive` for staff when the parcel is back.
+//! Returns: `/api/returns*` for the buyer to ask, find and follow (staff
+//! find every return there too), and `/api/admin/returns/{id}/receive` for
+//! staff when the parcel is back.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
-use shop_client::wire::fulfilment::{CreateReturnRequest, ReturnResponse};
+use serde::Deserialize;
+use shop_client::wire::{
+    Page,
+    fulfilment::{CreateReturnRequest, ReturnResponse},
+};
 use shop_kit::{
     Problem,
     auth::{AdminUser, AuthUser},
-    extract::Json,
+    extract::{Json, Query},
+    pagination::PageQuery,
 };
 use uuid::Uuid;
 
 use crate::{
     app::returns::{self, Receipt},
-    db::models::rma::Rma,
+    db::models::rma::{Rma, RmaFilter},
+    domain::status::ReturnStatus,
     error::ApiError,
+    routes::status_filter,
     state::AppState,
 };
 
 /// Registers the return routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/returns", web::post().to(create_return))
+        .route("/api/returns", web::get().to(list_returns))
         .route("/api/returns/{id}", web::get().to(get_return))
         .route(
             "/api/admin/returns/{id}/receive",
@@ -54,6 +63,70 @@ pub async fn create_return(
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/returns/{}", rma.id)))
         .json(returns::describe(&mut conn, &rma).await?))
+}
+
+/// `?order_id=&status=&limit=&offset=`
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReturnListQuery {
+    /// Only the returns of this order (a malformed id is a 400 naming
+    /// `order_id`; an order that is not the caller's lists nothing).
+    pub order_id: Option<Uuid>,
+    /// Only returns in this status (`requested`, `received` or `refunded`,
+    /// surrounding spaces ignored); blank for every status.
+    #[param(schema_with = status_filter_schema)]
+    pub status: Option<String>,
+    /// Returns per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<i64>,
+    /// Returns to skip.
+    #[param(minimum = 0, default = 0)]
+    pub offset: Option<i64>,
+}
+
+/// What [`status_filter::parse`] takes for a return's status.
+fn status_filter_schema() -> utoipa::openapi::schema::Schema {
+    status_filter::schema::<ReturnStatus>("returns")
+}
+
+/// Lists returns, newest first.
+///
+/// The caller's own returns, or every return for an admin; optionally only
+/// one order's, or only those in one status (staff: `requested` are the
+/// parcels still to receive).
+#[utoipa::path(get, path = "/api/returns",
+    security(("bearer" = [])),
+    params(ReturnListQuery),
+    responses(
+        (status = 200, description = "A page of returns", body = Page<ReturnResponse>),
+        (status = 400, description = "`invalid_query`: `order_id` is not a UUID, or `limit` or `offset` is not a whole number, named in `fields`", body = shop_client::wire::ProblemDetails),
+        (status = 422, description = "`validation_failed` naming `status` (not a status) or `limit` or `offset` (out of range)", body = shop_client::wire::ProblemDetails),
+))]
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn list_returns(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: Query<ReturnListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageQuery {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .parse()?;
+    let filter = RmaFilter {
+        // A customer's list is always narrowed to their own returns.
+        user_id: (!user.is_admin()).then_some(user.id),
+        order_id: query.order_id,
+        status: status_filter::parse(query.status.as_deref())?,
+    };
+    let mut conn = state.db.get().await?;
+    let (rmas, total) = Rma::list(&mut conn, &filter, page.limit, page.offset).await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: returns::describe_all(&mut conn, &rmas).await?,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
 }
 
 /// A return.

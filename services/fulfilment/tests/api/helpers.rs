@@ -50,6 +50,16 @@ pub async fn post(app: &TestApp, path: &str, token: Option<&str>, body: &Value) 
     read(request.send().await.unwrap()).await
 }
 
+/// `GET path` with a bearer token, or with none.
+pub async fn get(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Value) {
+    let request = app.http.get(app.url(path));
+    let request = match token {
+        Some(token) => request.bearer_auth(token),
+        None => request,
+    };
+    read(request.send().await.unwrap()).await
+}
+
 /// A URL where nothing listens.
 pub fn nowhere() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

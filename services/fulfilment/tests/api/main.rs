@@ -7,4 +7,5 @@
 mod health;
 mod helpers;
 mod migrations;
+mod return_list;
 mod returns;

@@ -16,7 +16,7 @@ use wiremock::{
 use crate::helpers::{nowhere, post, read, spawn_app_with};
 
 /// The service, trusting `keys`, delivering its outbox to `orders_url`.
-async fn spawn(keys: &TestKeys, orders_url: &str) -> (TestApp, MockServer) {
+pub async fn spawn(keys: &TestKeys, orders_url: &str) -> (TestApp, MockServer) {
     let users = jwks_double(keys).await;
     let app = spawn_app_with(&[
         ("USERS_URL", &users.uri()),
@@ -45,7 +45,7 @@ async fn orders_double() -> MockServer {
 
 /// A delivered order of two units of one product at 12.00, bought by
 /// `buyer`: (order id, product id).
-async fn delivered_order(app: &TestApp, admin: &str, buyer: Uuid) -> (Uuid, Uuid) {
+pub async fn delivered_order(app: &TestApp, admin: &str, buyer: Uuid) -> (Uuid, Uuid) {
     let (order_id, product_id) = (Uuid::now_v7(), Uuid::now_v7());
     let paid = json!({
         "event_id": Uuid::now_v7(), "order_id": order_id, "user_id": buyer,
@@ -78,7 +78,8 @@ async fn delivered_order(app: &TestApp, admin: &str, buyer: Uuid) -> (Uuid, Uuid
     (order_id, product_id)
 }
 
-fn tokens(keys: &TestKeys) -> (String, Uuid, String) {
+/// An admin's token, and a new customer's id and token.
+pub fn tokens(keys: &TestKeys) -> (String, Uuid, String) {
     let buyer = Uuid::now_v7();
     (
         keys.sign(&TestKeys::claims(Uuid::now_v7(), "admin"), &keys.kid()),

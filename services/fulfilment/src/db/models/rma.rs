@@ -44,6 +44,32 @@ pub struct RmaLine {
     pub unit_price_cents: i64,
 }
 
+/// Which returns a list shows; every field narrows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RmaFilter {
+    /// One buyer's returns only (a customer's own list).
+    pub user_id: Option<Uuid>,
+    pub order_id: Option<Uuid>,
+    pub status: Option<ReturnStatus>,
+}
+
+impl RmaFilter {
+    /// The rows the filter lets through, boxed because each filter is optional.
+    fn query(&self) -> returns::BoxedQuery<'static, Pg> {
+        let mut query = returns::table.into_boxed();
+        if let Some(user_id) = self.user_id {
+            query = query.filter(returns::user_id.eq(user_id));
+        }
+        if let Some(order_id) = self.order_id {
+            query = query.filter(returns::order_id.eq(order_id));
+        }
+        if let Some(status) = self.status {
+            query = query.filter(returns::status.eq(status.as_str()));
+        }
+        query
+    }
+}
+
 impl RmaLine {
     /// The line as the wire (and `return.received`) carries it.
     pub fn to_response(&self) -> ReturnLineResponse {
@@ -102,6 +128,47 @@ impl Rma {
             .select(RmaLine::as_select())
             .load(conn)
             .await
+    }
+
+    /// The returns `filter` lets through, newest first (the id breaks
+    /// ties), one page of them, and how many there are on every page.
+    #[tracing::instrument(skip_all, fields(limit = limit, offset = offset))]
+    pub async fn list(
+        conn: &mut AsyncPgConnection,
+        filter: &RmaFilter,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<(Vec<Self>, i64)> {
+        let items = filter
+            .query()
+            .order((returns::created_at.desc(), returns::id.desc()))
+            .limit(limit)
+            .offset(offset)
+            .select(Self::as_select())
+            .load(conn)
+            .await?;
+        // The same filter, so `total` counts exactly what the pages hold.
+        let total = filter.query().count().get_result(conn).await?;
+        Ok((items, total))
+    }
+
+    /// The lines of each of the returns `ids`, by product: a page's lines
+    /// in one query.
+    pub async fn lines_of(
+        conn: &mut AsyncPgConnection,
+        ids: &[Uuid],
+    ) -> QueryResult<HashMap<Uuid, Vec<RmaLine>>> {
+        let rows: Vec<RmaLine> = return_lines::table
+            .filter(return_lines::return_id.eq_any(ids))
+            .order((return_lines::return_id, return_lines::product_id))
+            .select(RmaLine::as_select())
+            .load(conn)
+            .await?;
+        let mut by_return: HashMap<Uuid, Vec<RmaLine>> = HashMap::new();
+        for row in rows {
+            by_return.entry(row.return_id).or_default().push(row);
+        }
+        Ok(by_return)
     }
 
     /// Units of each product already asked back for this order.

@@ -1,0 +1,3 @@
+DROP INDEX returns_status_created_at_idx;
+DROP INDEX returns_created_at_idx;
+DROP INDEX returns_user_id_created_at_idx;
