@@ -1,7 +1,8 @@
 //! Products: reads through the two cache levels (by id, by sku, list
-//! pages), rendered once with their `ETag`, and the admin writes, each
-//! followed by the invalidation its readers need (see [`crate::cache`] for
-//! why a reader never sees a value older than the last write that answered).
+//! pages), rendered once with their `ETag`, the admin's list (never cached),
+//! and the admin writes, each followed by the invalidation its readers need
+//! (see [`crate::cache`] for why a reader never sees a value older than the
+//! last write that answered).
 
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use crate::{
     cache::{MemoryProduct, SkuOf},
     db::models::product::ProductRecord,
     domain::{
-        listing::ListFilter,
+        listing::{ListFilter, Scope},
         product::{ProductFields, is_sku},
         stock::StockChange,
     },
@@ -65,27 +66,47 @@ pub async fn list(
     let (page, hit) = match lookup.value.take() {
         Some(body) => (Arc::new(Rendered::from_body(body)), true),
         None => {
-            let (rows, total) = {
-                let mut conn = state.db.get().await?;
-                ProductRecord::list(&mut conn, filter).await?
-            };
-            let mut items = Vec::with_capacity(rows.len());
-            for row in &rows {
-                items.push(response(state, row, false).await);
-            }
-            let page = Page {
-                items,
-                total,
-                limit: filter.limit,
-                offset: filter.offset,
-            };
-            let page = Arc::new(Rendered::json(&page).map_err(Problem::internal)?);
+            let page = Arc::new(load_page(state, filter, Scope::OnSale).await?);
             state.cache.store_list(&key, &lookup, &page.body).await;
             (page, false)
         }
     };
     memory.insert(ticket, key, page.clone());
     Ok(Cached { value: page, hit })
+}
+
+/// A page of every product matching `filter`, on sale or not, rendered as
+/// an admin sees it (with the counts and `active`). Always from Postgres,
+/// never through or into the cache: both levels hold what any caller may be
+/// shown, and the counts and off-sale products are not that.
+#[tracing::instrument(skip_all)]
+pub async fn list_for_admin(state: &AppState, filter: &ListFilter) -> Result<Rendered, Problem> {
+    load_page(state, filter, Scope::All).await
+}
+
+/// The products in `scope` matching `filter`, from Postgres, rendered as a
+/// page: with the admin fields exactly when the scope is an admin's.
+async fn load_page(
+    state: &AppState,
+    filter: &ListFilter,
+    scope: Scope,
+) -> Result<Rendered, Problem> {
+    let (rows, total) = {
+        let mut conn = state.db.get().await?;
+        ProductRecord::list(&mut conn, filter, scope).await?
+    };
+    let admin = scope == Scope::All;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        items.push(response(state, row, admin).await);
+    }
+    let page = Page {
+        items,
+        total,
+        limit: filter.limit,
+        offset: filter.offset,
+    };
+    Rendered::json(&page).map_err(Problem::internal)
 }
 
 /// One product by id or sku, rendered as `admin` or a shopper sees it; a

@@ -1,5 +1,6 @@
-//! The public product list's query: parsed, bounded, and normalised into the
-//! cache key (two URLs asking the same thing share one cache entry).
+//! The product list's query: parsed, bounded, and normalised into the
+//! cache key (two URLs asking the same thing share one cache entry); and
+//! which products a list covers ([`Scope`]).
 
 use serde::Deserialize;
 use shop_client::wire::catalogue::schemas;
@@ -87,6 +88,16 @@ pub struct ListFilter {
     pub sort: Sort,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// Which products a list covers. Not part of [`ListFilter`], so it never
+/// reaches the cache key: only the public page is cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Those on sale: what a shopper sees.
+    OnSale,
+    /// Every product, on sale or not: what an admin sees.
+    All,
 }
 
 impl ListParams {

@@ -1,4 +1,5 @@
-//! Products: the public list and detail (cached), and the admin writes.
+//! Products: the list and detail (cached as shoppers see them, uncached as
+//! admins do), and the admin writes.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use shop_client::wire::{
@@ -36,21 +37,31 @@ fn x_cache(hit: bool) -> (&'static str, &'static str) {
     ("X-Cache", if hit { "HIT" } else { "MISS" })
 }
 
-/// Searches and filters the products on sale.
+/// Searches and filters the products.
 ///
-/// Anyone may call it; the page is the same for every caller (no stock
-/// counts), served from the cache when it can be. It carries a strong
-/// `ETag` and `Cache-Control: public, no-cache`: a client or shared cache
-/// may keep it and revalidates with `If-None-Match`.
+/// Anyone may call it. A shopper (or anyone without a token) sees the
+/// products on sale, the same page for every such caller (no stock counts),
+/// served from the cache when it can be, with a strong `ETag` and
+/// `Cache-Control: public, no-cache`: a client or shared cache may keep it
+/// and revalidates with `If-None-Match`. With an admin's token the same
+/// filters also find the products taken off sale, and each product carries
+/// its stock counts and `active`, as `GET /api/products/{id}` shows them to
+/// an admin; that page is read from the database every time
+/// (`X-Cache: MISS`), never kept by the service's caches, and answered with
+/// `Cache-Control: private, no-cache`. Both answers carry
+/// `Vary: Authorization`, so no shared cache hands a shopper's page to an
+/// admin.
 #[utoipa::path(get, path = "/api/products",
     params(ListParams,
         ("If-None-Match" = Option<String>, Header, description = "An `ETag` of this page the caller holds")),
+    security((), ("bearer" = [])),
     responses(
-    (status = 200, description = "A page of products on sale", body = Page<ProductResponse>,
+    (status = 200, description = "A page of products on sale; for an admin, of every product, with the stock counts and `active`", body = Page<ProductResponse>,
         headers(
-            ("X-Cache" = String, description = "`HIT` when the cache answered, else `MISS`"),
+            ("X-Cache" = String, description = "`HIT` when the cache answered, else `MISS` (always `MISS` for an admin)"),
             ("ETag" = String, description = "Strong: a hash of the body"),
-            ("Cache-Control" = String, description = "`public, no-cache`"))),
+            ("Cache-Control" = String, description = "`public, no-cache`, or `private, no-cache` with admin fields"),
+            ("Vary" = String, description = "`Authorization`"))),
     (status = 304, description = "The caller's `If-None-Match` names the current page: no body",
         headers(("ETag" = String), ("Cache-Control" = String))),
     (status = 422, description = "A parameter is out of range (`validation_failed`, named in `fields`): `limit` not 1 to 100, `min_price_cents` above `max_price_cents`, `sort` not one of its values, or `q` / `category` too long or holding control characters"),
@@ -58,14 +69,27 @@ fn x_cache(hit: bool) -> (&'static str, &'static str) {
 #[tracing::instrument(skip_all)]
 pub async fn list_products(
     req: HttpRequest,
+    user: MaybeUser,
     state: web::Data<AppState>,
     params: Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.parse()?;
+    if user.0.as_ref().is_some_and(|u| u.is_admin()) {
+        let page = products::list_for_admin(&state, &filter).await?;
+        return Ok(page.respond(
+            &req,
+            Audience::Private,
+            Some("Authorization"),
+            &[x_cache(false)],
+        ));
+    }
     let page = products::list(&state, &filter, wants_fresh(&req)).await?;
-    Ok(page
-        .value
-        .respond(&req, Audience::Public, None, &[x_cache(page.hit)]))
+    Ok(page.value.respond(
+        &req,
+        Audience::Public,
+        Some("Authorization"),
+        &[x_cache(page.hit)],
+    ))
 }
 
 /// One product by id or SKU.

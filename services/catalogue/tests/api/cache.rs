@@ -45,6 +45,84 @@ async fn the_first_read_misses_and_the_second_hits() {
     );
 }
 
+/// The response's `X-Cache`, `Cache-Control` and `Vary` ("" when absent).
+fn caching(response: &reqwest::Response) -> [String; 3] {
+    ["x-cache", "cache-control", "vary"].map(|name| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    })
+}
+
+#[tokio::test]
+async fn an_admins_list_neither_comes_from_nor_fills_the_cache() {
+    let app = spawn_catalogue(&[]).await;
+    app.category("kitchen").await;
+    app.product("MUG-1", "Mug", 1000, "kitchen", 10).await;
+    let old = app.product("MUG-0", "Old Mug", 900, "kitchen", 4).await;
+    let admin = app.admin();
+    let deleted = app
+        .send(
+            "DELETE",
+            &format!("/api/products/{}", old["id"].as_str().unwrap()),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), 204);
+    app.await_subscribed(true).await;
+    let list = "/api/products?category=kitchen";
+    let admins_page = async || {
+        let response = app.send("GET", list, Some(&admin), None).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            caching(&response),
+            ["MISS", "private, no-cache", "Authorization"]
+        );
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["total"], 2, "with the one off sale: {body}");
+        let newest = &body["items"][0];
+        assert_eq!(
+            (&newest["sku"], &newest["active"], &newest["stock_on_hand"]),
+            (&json!("MUG-0"), &json!(false), &json!(4)),
+            "{body}"
+        );
+        body
+    };
+
+    let before = app.cache_stats().await;
+    for _ in 0..3 {
+        admins_page().await;
+    }
+    let after = app.cache_stats().await;
+    for figure in ["hits", "misses", "memory_hits", "memory_entries", "keys"] {
+        assert_eq!(
+            after[figure], before[figure],
+            "{figure}: {before} then {after}"
+        );
+    }
+
+    // The admin's reads left nothing for shoppers to be served.
+    let (cache, public) = app.read(list).await;
+    assert_eq!(cache, "MISS");
+    assert_eq!(public["total"], 1, "{public}");
+    assert!(
+        public["items"][0].get("stock_on_hand").is_none(),
+        "{public}"
+    );
+    let shopper = app.send("GET", list, Some(&app.customer()), None).await;
+    assert_eq!(
+        caching(&shopper),
+        ["HIT", "public, no-cache", "Authorization"]
+    );
+    assert_eq!(shopper.json::<Value>().await.unwrap(), public);
+    // And the page now cached for shoppers is not what an admin is served.
+    let admins = admins_page().await;
+    assert_ne!(admins, public);
+}
+
 #[tokio::test]
 async fn every_write_shows_in_the_next_read() {
     let app = spawn_catalogue(&[]).await;

@@ -1,4 +1,5 @@
-//! The list query: active products matching a [`ListFilter`], sorted and paged.
+//! The list query: products in a [`Scope`] matching a [`ListFilter`],
+//! sorted and paged.
 
 use diesel::{
     dsl::sql,
@@ -11,18 +12,18 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::{ProductRecord, ProductRow};
 use crate::{
     db::schema::{categories, products},
-    domain::listing::{ListFilter, Sort},
+    domain::listing::{ListFilter, Scope, Sort},
 };
 
 type Joined = diesel::dsl::InnerJoin<products::table, categories::table>;
 type Boxed<'a> = diesel::dsl::IntoBoxed<'a, Joined, Pg>;
 
-/// Active products matching the filter (not yet ordered or paged).
-fn matching(filter: &ListFilter) -> Boxed<'_> {
-    let mut query = products::table
-        .inner_join(categories::table)
-        .filter(products::active.eq(true))
-        .into_boxed();
+/// Products in `scope` matching the filter (not yet ordered or paged).
+fn matching(filter: &ListFilter, scope: Scope) -> Boxed<'_> {
+    let mut query = products::table.inner_join(categories::table).into_boxed();
+    if scope == Scope::OnSale {
+        query = query.filter(products::active.eq(true));
+    }
     if let Some(q) = &filter.q {
         query = query.filter(
             sql::<Bool>("products.search @@ websearch_to_tsquery('english', ")
@@ -46,14 +47,16 @@ fn matching(filter: &ListFilter) -> Boxed<'_> {
 }
 
 impl ProductRecord {
-    /// A page of active products and how many match in all.
+    /// A page of the products in `scope` matching `filter`, and how many
+    /// match in all.
     #[tracing::instrument(skip(conn))]
     pub async fn list(
         conn: &mut AsyncPgConnection,
         filter: &ListFilter,
+        scope: Scope,
     ) -> QueryResult<(Vec<Self>, i64)> {
-        let total: i64 = matching(filter).count().get_result(conn).await?;
-        let query = matching(filter).select((ProductRow::as_select(), categories::slug));
+        let total: i64 = matching(filter, scope).count().get_result(conn).await?;
+        let query = matching(filter, scope).select((ProductRow::as_select(), categories::slug));
         let query = match filter.sort {
             Sort::PriceAsc => query.order((products::price_cents.asc(), products::id.asc())),
             Sort::PriceDesc => query.order((products::price_cents.desc(), products::id.asc())),
