@@ -8,7 +8,7 @@ use actix_web::{
     body::{EitherBody, MessageBody},
     dev::{Server, ServiceRequest, ServiceResponse},
     error::{JsonPayloadError, PathError, QueryPayloadError},
-    http::header::{HeaderName, HeaderValue},
+    http::header::{self, HeaderName, HeaderValue},
     middleware::{DefaultHeaders, Next, from_fn},
     web,
 };
@@ -84,8 +84,13 @@ impl Application {
                 .wrap(from_fn(refuse_ambiguous_paths))
                 .wrap(from_fn(crate::metrics::record))
                 // Which service answered: the gateway passes it through, so a
-                // client and the connectivity checks can tell.
-                .wrap(DefaultHeaders::new().add((SERVED_BY_HEADER, service)))
+                // client and the connectivity checks can tell. No answer is
+                // to be sniffed into another type than it says.
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((SERVED_BY_HEADER, service))
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")),
+                )
                 .wrap(TracingLogger::<ShopRootSpan>::new())
                 .wrap(from_fn(request_id))
                 .app_data(health.clone())

@@ -35,6 +35,11 @@ pub struct Settings {
     /// forwarded (`POST /api/products/{id}/images`); keep it above the
     /// catalogue's `MEDIA_MAX_BYTES`, so the catalogue says what is too large.
     pub upload_limit_bytes: usize,
+    /// `WEB_COOKIE_SECURE`, default false: marks the browser app's session
+    /// cookies (`shop_session`, `shop_csrf`) `Secure`, so a browser sends
+    /// them over HTTPS only. Set it wherever the shop is reached over HTTPS;
+    /// false lets `http://localhost` sign in.
+    pub web_cookie_secure: bool,
 }
 
 /// The gateway's cache of public catalogue reads.
@@ -119,6 +124,7 @@ impl Settings {
             rate_limit_sync,
             cache,
             upload_limit_bytes: env.parse("UPLOAD_LIMIT_BYTES", 6 << 20)?,
+            web_cookie_secure: env.flag("WEB_COOKIE_SECURE", false)?,
         })
     }
 }

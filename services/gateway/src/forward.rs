@@ -1,7 +1,7 @@
 //! The streaming bridge between a client's request and a service: the
-//! request goes on with its headers filtered and its body streamed under the
-//! limit, and the answer comes back the same way. Large bodies are never
-//! held whole.
+//! request goes on with its headers filtered (the gateway's own cookies
+//! taken out of `Cookie`) and its body streamed under the limit, and the
+//! answer comes back the same way. Large bodies are never held whole.
 
 use std::sync::{
     Arc,
@@ -20,7 +20,7 @@ use shop_client::{HttpClient, ServiceName, wire::ErrorCode};
 use shop_kit::{Problem, server::RequestId};
 
 use crate::{
-    domain::headers::{connection_listed, is_forwarded, is_returned},
+    domain::headers::{connection_listed, is_forwarded, is_returned, without_gateway_cookies},
     error::{too_large, upstream_error},
 };
 
@@ -35,7 +35,7 @@ pub async fn send(
     path: &str,
     payload: web::Payload,
     body_limit: usize,
-    added: &[(&'static str, &'static str)],
+    added: &[(&str, &str)],
 ) -> Result<reqwest::Response, Problem> {
     let declared_length = declared_length(req);
     if declared_length.is_some_and(|len| len > body_limit) {
@@ -59,7 +59,16 @@ pub async fn send(
             .filter_map(|v| v.to_str().ok()),
     );
     for (name, value) in req.headers() {
-        if is_forwarded(name.as_str(), &listed) {
+        if !is_forwarded(name.as_str(), &listed) {
+            continue;
+        }
+        if name == header::COOKIE {
+            // A value that is not text cannot be searched for the session,
+            // so it does not go on at all.
+            if let Some(kept) = value.to_str().ok().and_then(without_gateway_cookies) {
+                builder = builder.header(name.as_str(), kept);
+            }
+        } else {
             builder = builder.header(name.as_str(), value.as_bytes());
         }
     }
@@ -96,6 +105,13 @@ pub async fn send(
         Err(_) if overflowed.load(Ordering::Relaxed) => Err(too_large()),
         Err(error) => Err(upstream_error(service, error)),
     }
+}
+
+/// The client's address as this gateway sees it (the edge: nothing in front
+/// of it is trusted to say otherwise).
+pub fn peer_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
 }
 
 /// The `Content-Length` the client declared, if any.

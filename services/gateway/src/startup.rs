@@ -1,4 +1,5 @@
-//! Builds the gateway: one client per service, health, rate limits, routes.
+//! Builds the gateway: one client per service, health, rate limits, the
+//! browser app, routes.
 //! Nothing imports this module but `main` and the tests.
 
 use std::{collections::BTreeMap, sync::Arc};
@@ -15,6 +16,7 @@ use shop_kit::{
 
 use crate::{
     cache::PublicCache, config::Settings, rate_limit::RateLimiter, routes, state::ProxyState,
+    web::assets::Site,
 };
 
 /// Binds the gateway; `main` and the tests both start here.
@@ -62,6 +64,8 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         .cache
         .enabled
         .then(|| Arc::new(PublicCache::new(settings.cache.bounds)));
+    let site = Site::load()?;
+    tracing::info!(fingerprint = site.fingerprint(), "browser app loaded");
     let state = web::Data::new(ProxyState {
         upstreams,
         body_limit: settings.server.body_limit_bytes,
@@ -69,6 +73,8 @@ pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         verifier,
         limiter: limiter.clone(),
         cache: cache.clone(),
+        site,
+        cookie_secure: settings.web_cookie_secure,
     });
     let app = Application::build(&settings.server, health, metrics, move |cfg| {
         cfg.app_data(state.clone()).configure(routes::config);

@@ -5,10 +5,10 @@ use std::{collections::BTreeMap, sync::Arc};
 use shop_client::{HttpClient, ServiceName};
 use shop_kit::{Problem, auth::JwtVerifier};
 
-use crate::{cache::PublicCache, rate_limit::RateLimiter};
+use crate::{cache::PublicCache, rate_limit::RateLimiter, web::assets::Site};
 
-/// The upstream clients, token verifier and limits the proxy needs (one per
-/// process, in `web::Data`).
+/// The upstream clients, token verifier and limits the proxy needs, and the
+/// browser app (one per process, in `web::Data`).
 pub struct ProxyState {
     /// One client per service, on its own base URL.
     pub upstreams: BTreeMap<ServiceName, HttpClient>,
@@ -20,6 +20,10 @@ pub struct ProxyState {
     pub limiter: Arc<RateLimiter>,
     /// Public catalogue reads (`None` when `GATEWAY_CACHE_ENABLED=false`).
     pub cache: Option<Arc<PublicCache>>,
+    /// The browser app's pages and assets, read once at start-up.
+    pub site: Site,
+    /// Whether the session cookies are `Secure` (`WEB_COOKIE_SECURE`).
+    pub cookie_secure: bool,
 }
 
 impl ProxyState {

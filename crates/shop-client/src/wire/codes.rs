@@ -64,6 +64,9 @@ error_codes! {
     CheckoutInProgress => "checkout_in_progress",
     /// The checkout stopped before the card was charged.
     CheckoutInterrupted => "checkout_interrupted",
+    /// A write authenticated by the gateway's session cookie without the
+    /// session's `X-CSRF-Token` header (403).
+    CsrfFailed => "csrf_failed",
     /// Another service gave an answer outside its contract (502).
     DependencyFailed => "dependency_failed",
     /// A service or the database this one needs cannot be reached (503).

@@ -1,5 +1,7 @@
 //! Which headers cross the proxy, in each direction.
 
+use super::session::{CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
+
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1):
 /// never passed through either way.
 pub const HOP_BY_HOP: [&str; 9] = [
@@ -15,14 +17,20 @@ pub const HOP_BY_HOP: [&str; 9] = [
 ];
 
 /// Headers a client must never set for a service: the internal secret, the
-/// host, and the trace context and request id the gateway sets itself.
-pub const NEVER_FORWARDED: [&str; 5] = [
+/// host, the trace context and request id the gateway sets itself, and the
+/// session's CSRF token (the gateway's to check, no service's).
+pub const NEVER_FORWARDED: [&str; 6] = [
     "x-internal-token",
     "host",
     "traceparent",
     "tracestate",
     "x-request-id",
+    CSRF_HEADER,
 ];
+
+/// The gateway's own cookies: the session travels on as an
+/// `Authorization` header, never as a cookie a service could log.
+pub const GATEWAY_COOKIES: [&str; 2] = [SESSION_COOKIE, CSRF_COOKIE];
 
 /// Headers of a service's answer the gateway sets itself: the length (the
 /// body is re-streamed) and the request id.
@@ -44,6 +52,22 @@ pub fn is_forwarded(name: &str, connection_listed: &[String]) -> bool {
     !HOP_BY_HOP.contains(&name)
         && !NEVER_FORWARDED.contains(&name)
         && !connection_listed.iter().any(|listed| listed == name)
+}
+
+/// A `Cookie` header's value without the gateway's own cookies (the
+/// services' ones, such as the guest cart's `cart_id`, stay); `None` when
+/// nothing is left.
+pub fn without_gateway_cookies(value: &str) -> Option<String> {
+    let kept: Vec<&str> = value
+        .split(';')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+        .filter(|pair| {
+            let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
+            !GATEWAY_COOKIES.contains(&name.trim())
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join("; "))
 }
 
 /// Whether a response header `name` (lowercase) goes back to the client.
@@ -81,5 +105,25 @@ mod tests {
             assert!(!is_returned(name, &listed), "{name}");
         }
         assert!(is_returned("x-served-by", &listed));
+        assert!(!is_forwarded("x-csrf-token", &listed));
+    }
+
+    #[test]
+    fn the_gateways_cookies_stay_behind_and_the_services_cookies_go_on() {
+        assert_eq!(
+            without_gateway_cookies("shop_session=a.b.c; cart_id=42;shop_csrf=x; theme=dark")
+                .as_deref(),
+            Some("cart_id=42; theme=dark")
+        );
+        assert_eq!(
+            without_gateway_cookies("cart_id=42").as_deref(),
+            Some("cart_id=42")
+        );
+        assert_eq!(
+            without_gateway_cookies("not_shop_session=1; shop_session_x=2").as_deref(),
+            Some("not_shop_session=1; shop_session_x=2")
+        );
+        assert_eq!(without_gateway_cookies("shop_session=a.b.c"), None);
+        assert_eq!(without_gateway_cookies(" shop_session = a ; ; "), None);
     }
 }

@@ -95,9 +95,12 @@ pub fn is_upload(method: &str, path: &str) -> bool {
     method == "POST" && matches!(segments.as_slice(), ["", "api", "products", _, "images"])
 }
 
+/// The users service's login, which `POST /web/session` signs in through.
+pub const LOGIN_PATH: &str = "/api/auth/login";
+
 /// Logins get their own, stricter rate limit.
 pub fn is_login(method: &str, path: &str) -> bool {
-    method == "POST" && path == "/api/auth/login"
+    method == "POST" && path == LOGIN_PATH
 }
 
 #[cfg(test)]

@@ -1,6 +1,11 @@
 //! `/api/*`: routed to the service owning the path, after the caller's token
 //! and rate limits are checked, and streamed both ways; public catalogue
 //! reads are answered from the gateway's cache when it can ([`crate::cache`]).
+//!
+//! The browser app's session cookie stands in for the `Authorization`
+//! header when there is none ([`crate::web::session`]): the same checks
+//! apply to it, its writes need the session's CSRF token, it goes on to the
+//! service as the header, and it never reads or fills the public cache.
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use shop_client::ServiceName;
@@ -13,8 +18,9 @@ use crate::{
     cache::{Fill, PublicCache},
     domain::routing::{Access, access, is_login, is_upload, normalise, route},
     error::{cut_short, rate_limited},
-    forward::{send, stream_response},
+    forward::{peer_ip, send, stream_response},
     state::ProxyState,
+    web::session::Session,
 };
 
 /// Registers the proxy for everything under `/api`, and the catalogue's
@@ -39,7 +45,15 @@ pub async fn proxy(
     let service = route(&path).ok_or_else(|| Problem::not_found("route"))?;
     tracing::Span::current().record("service", service.as_str());
     let upstream = state.upstream(service)?;
-    let user = caller(&req, &path, &state.verifier).await?;
+    let session = Session::of(&req);
+    if let Some(session) = &session {
+        session.check_csrf(&req)?;
+    }
+    let token = session
+        .as_ref()
+        .map(Session::token)
+        .or_else(|| bearer(&req));
+    let user = caller(&req, &path, &state.verifier, token).await?;
     let login = is_login(req.method().as_str(), &path);
     let body_limit = if is_upload(req.method().as_str(), &path) {
         state.upload_limit
@@ -53,7 +67,10 @@ pub async fn proxy(
         .cache
         .as_deref()
         .filter(|_| service == ServiceName::Catalogue);
-    if let (Some(cache), Some(key)) = (cache, PublicCache::key(&req, &path)) {
+    // A session is a signed-in caller, as a token is: an admin's view must
+    // never be kept for everyone, nor a kept one shown to an admin.
+    let key = PublicCache::key(&req, &path).filter(|_| session.is_none());
+    if let (Some(cache), Some(key)) = (cache, key) {
         if let Some(stored) = cache.get(&key) {
             return Ok(stored.respond(&req, true));
         }
@@ -77,7 +94,12 @@ pub async fn proxy(
             Fill::Failed(error) => Err(cut_short(service, error)),
         };
     }
-    let response = send(upstream, service, &req, &path, payload, body_limit, &[]).await?;
+    let authorization = session.as_ref().map(Session::authorization);
+    let added: Vec<(&str, &str)> = authorization
+        .iter()
+        .map(|value| ("authorization", value.as_str()))
+        .collect();
+    let response = send(upstream, service, &req, &path, payload, body_limit, &added).await?;
     // Whoever wrote to the catalogue through this gateway reads it back at
     // once, before the catalogue's message arrives.
     if let Some(cache) = cache {
@@ -88,22 +110,27 @@ pub async fn proxy(
     Ok(stream_response(req.method(), response))
 }
 
-/// The verified user id behind the request, if any. Protected routes need a
-/// valid token (401 otherwise, before any service is bothered); on public
-/// routes a bad token is left for the service to judge.
-async fn caller(
-    req: &HttpRequest,
-    path: &str,
-    verifier: &JwtVerifier,
-) -> Result<Option<String>, Problem> {
-    let needed = access(req.method().as_str(), path) == Access::SignedIn;
-    let token = req
-        .headers()
+/// The bearer token of the request's `Authorization` header, if any.
+fn bearer(req: &HttpRequest) -> Option<&str> {
+    req.headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
+        .map(|(_, token)| token.trim())
+}
+
+/// The verified user id behind `token` (the header's or the session's), if
+/// any. Protected routes need a valid token (401 otherwise, before any
+/// service is bothered); on public routes a bad token is left for the
+/// service to judge.
+async fn caller(
+    req: &HttpRequest,
+    path: &str,
+    verifier: &JwtVerifier,
+    token: Option<&str>,
+) -> Result<Option<String>, Problem> {
+    let needed = access(req.method().as_str(), path) == Access::SignedIn;
     match token {
         Some(token) => match verifier.verify(token).await {
             Ok(claims) => Ok(Some(claims.sub.to_string())),
@@ -113,11 +140,4 @@ async fn caller(
         None if needed => Err(AuthError::Missing.into()),
         None => Ok(None),
     }
-}
-
-/// The client's address as this gateway sees it (the edge: nothing in front
-/// of it is trusted to say otherwise).
-fn peer_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
 }

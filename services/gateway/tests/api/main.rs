@@ -9,3 +9,4 @@ mod helpers;
 mod paths;
 mod proxy;
 mod rate_limit;
+mod web;
