@@ -59,6 +59,10 @@ images-offline: ## Build every image from Debian packages, for machines with no 
 e2e: ## Build, start the CI stack, run integration_tests/ on the compose network, tear down
 	integration_tests/run.sh
 
+.PHONY: e2e-web
+e2e-web: ## The browser journeys in Chromium against a running shop (SHOP_URL, ADMIN_PASSWORD; make e2e runs them too)
+	integration_tests/web/run.sh $(ARGS)
+
 .PHONY: fuzz
 fuzz: ## schemathesis (every check) against the native shop as a customer and as an admin; the document validated, a generated client used
 	.ci/test-services.sh .ci/fuzz.sh

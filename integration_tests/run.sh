@@ -5,6 +5,7 @@
 # container on failure, and always tear the stack down with its volumes.
 #
 #   test_*.sh   run inside a curl container on the compose network
+#   web/        the browser journeys: Chromium on the host, through the published gateway
 #   stack_*.sh  run on the host; they may stop and start containers
 set -euo pipefail
 export E2E_ROOT
@@ -55,6 +56,10 @@ for test in integration_tests/test_*.sh; do
   echo "== $test"
   if in_net "sh /tests/$(basename "$test")"; then passed=$((passed + 1)); else failed=$((failed + 1)); break; fi
 done
+if [ $failed -eq 0 ]; then
+  echo "== integration_tests/web (Chromium)"
+  if SHOP_URL="http://localhost:$GATEWAY_PORT" integration_tests/web/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
 if [ $failed -eq 0 ]; then
   for test in integration_tests/stack_*.sh; do
     [ -e "$test" ] || continue
